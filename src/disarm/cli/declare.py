@@ -1,0 +1,1 @@
+"""`disarm declare` and `disarm reveal`: committed declarations and step-by-step reveals."""

@@ -1,0 +1,1 @@
+"""`disarm demo`: the main job on bundled data."""

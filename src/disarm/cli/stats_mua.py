@@ -1,0 +1,1 @@
+"""`disarm stats` material-accountancy commands (MUF, SITMUF, Page's test)."""

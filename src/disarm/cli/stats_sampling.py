@@ -1,0 +1,1 @@
+"""`disarm stats sample-size` and related sampling commands."""
