@@ -1,0 +1,21 @@
+"""RFC 9162 §2.1.1 hashing: SHA-256 with the 0x00 leaf and 0x01 interior-node prefixes."""
+
+from __future__ import annotations
+
+import hashlib
+
+HASH_SIZE = 32
+LEAF_PREFIX = b"\x00"
+NODE_PREFIX = b"\x01"
+#: The root of the empty tree, MTH({}) = SHA-256 of the empty string.
+EMPTY_ROOT = hashlib.sha256(b"").digest()
+
+
+def leaf_hash(data: bytes) -> bytes:
+    """MTH({d}) = SHA-256(0x00 || d)."""
+    return hashlib.sha256(LEAF_PREFIX + data).digest()
+
+
+def node_hash(left: bytes, right: bytes) -> bytes:
+    """SHA-256(0x01 || left || right) for two child hashes."""
+    return hashlib.sha256(NODE_PREFIX + left + right).digest()
