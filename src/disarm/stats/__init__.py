@@ -1,0 +1,1 @@
+"""Detection and material-accountancy statistics (pure, vectorised, seeded)."""
