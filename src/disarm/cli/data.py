@@ -1,7 +1,235 @@
 """`disarm data`: the bundled public data sets."""
 
+from __future__ import annotations
+
+import io
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import typer
+
+from disarm import data as bundled
 from disarm.cli.app import group
+from disarm.cli.output import emit, stderr, to_jsonable
+from disarm.data.nuclear_forces import normalise_source
+from disarm.data.treaties import STATUS_DATES
+from disarm.errors import BadInput
+from disarm.model.quantity import Quantity
 
 data_app = group(
     "data", "Bundled public data: world nuclear forces, New START exchanges, treaty status."
 )
+
+JSON_OPT = typer.Option(False, "--json", help="Print JSON (a list of objects) instead of a table.")
+CSV_OPT = typer.Option(False, "--csv", help="Print CSV instead of a table.")
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write `text` to `path` atomically (temp file in the same directory, fsync, replace)."""
+    path = Path(path)
+    directory = path.parent if str(path.parent) else Path(".")
+    if not directory.is_dir():
+        raise BadInput(f"cannot write {path}: directory {directory} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def records(df: pd.DataFrame, *, as_json: bool) -> list[dict[str, Any]]:
+    """DataFrame rows for `emit`: Quantity as its JSON object (``--json``) or its text."""
+    out: list[dict[str, Any]] = []
+    for rec in df.to_dict("records"):
+        out.append({str(k): _value(v, as_json) for k, v in rec.items()})
+    return out
+
+
+def _value(v: Any, as_json: bool) -> Any:
+    if isinstance(v, Quantity):
+        return v.to_json() if as_json else v.text
+    if isinstance(v, float) and pd.isna(v):
+        return None
+    return v
+
+
+def _check_flags(as_json: bool, as_csv: bool) -> None:
+    if as_json and as_csv:
+        raise BadInput("choose one of --json and --csv")
+
+
+@data_app.command("list")
+def list_datasets(as_json: bool = JSON_OPT, as_csv: bool = CSV_OPT) -> None:
+    """List the bundled data sets with their row counts, contents and sources."""
+    _check_flags(as_json, as_csv)
+    rows = [
+        {
+            "name": d.name,
+            "rows": len(bundled.load(d.name)),
+            "description": d.description,
+            "sources": d.sources,
+        }
+        for d in bundled.datasets()
+    ]
+    emit(rows, as_json=as_json, as_csv=as_csv, title="Bundled data sets (see SOURCES.md)")
+
+
+@data_app.command("show")
+def show(
+    name: str = typer.Argument(..., help="Data set name, e.g. world_nuclear_forces (see `list`)."),
+    limit: int | None = typer.Option(
+        None, "--limit", "-n", min=0, help="Show only the first N rows."
+    ),
+    as_json: bool = JSON_OPT,
+    as_csv: bool = CSV_OPT,
+) -> None:
+    """Show the rows of one bundled data set (qualified numbers keep their qualifier)."""
+    _check_flags(as_json, as_csv)
+    df = bundled.load(name)
+    if limit is not None:
+        df = df.head(limit)
+    emit(
+        records(df, as_json=as_json),
+        as_json=as_json,
+        as_csv=as_csv,
+        columns=list(df.columns),
+        title=bundled.dataset(name).file,
+    )
+
+
+@data_app.command("states")
+def states(
+    nuclear_armed: bool = typer.Option(
+        False, "--nuclear-armed", help="Only the nine nuclear-armed states."
+    ),
+    npt: str | None = typer.Option(
+        None, "--npt", help="NPT status: party, non-party, disputed (DPRK) or unknown."
+    ),
+    tpnw: str | None = typer.Option(None, "--tpnw", help="TPNW status: party, signatory or none."),
+    ctbt: str | None = typer.Option(None, "--ctbt", help="CTBT status: ratified, signed or none."),
+    nwfz: str | None = typer.Option(
+        None,
+        "--nwfz",
+        help="Nuclear-weapon-free zone treaty name (pelindaba, tlatelolco, rarotonga, bangkok, "
+        "semipalatinsk, mongolia); case-insensitive substring.",
+    ),
+    as_of: str = typer.Option(
+        STATUS_DATES[0],
+        "--as-of",
+        help="Date of the TPNW/CTBT status: 2026-02-03 or 2024-02-22.",
+    ),
+    as_json: bool = JSON_OPT,
+    as_csv: bool = CSV_OPT,
+) -> None:
+    """States with their NPT, TPNW, CTBT and NWFZ memberships and the nuclear-armed flag."""
+    _check_flags(as_json, as_csv)
+    df = bundled.states(
+        nuclear_armed=True if nuclear_armed else None,
+        npt=npt,
+        tpnw=tpnw,
+        ctbt=ctbt,
+        nwfz=nwfz,
+        as_of=as_of,
+    )
+    cols = list(df.columns)
+    if not (as_json or as_csv):
+        cols = ["iso3", "name", "nuclear_armed", "npt", "tpnw", "ctbt", "nwfz"]
+        for c in ("nuclear_armed", "npt_nuclear_weapon_state", "ctbt_annex2"):
+            df[c] = df[c].map({True: "yes", False: "no"})
+    emit(
+        records(df, as_json=as_json),
+        as_json=as_json,
+        as_csv=as_csv,
+        columns=cols,
+        title=f"{len(df)} states (TPNW/CTBT status as of {as_of})",
+    )
+
+
+@data_app.command("forces")
+def forces(
+    year: int = typer.Option(..., "--year", "-y", help="Year of the estimates, e.g. 2024."),
+    source: str = typer.Option("SIPRI", "--source", "-s", help="SIPRI or FAS."),
+    as_json: bool = JSON_OPT,
+    as_csv: bool = CSV_OPT,
+) -> None:
+    """Warhead estimates per nuclear-armed state for one year, from SIPRI or FAS."""
+    _check_flags(as_json, as_csv)
+    df = bundled.forces(year, source)
+    cols = ["iso3", "as_of", *bundled.CATEGORIES, "other_nondeployed"]
+    if as_json or as_csv:
+        cols = ["iso3", "state", *cols[1:], "source_org", "source_quality", "source", "notes"]
+    emit(
+        records(df[cols], as_json=as_json),
+        as_json=as_json,
+        as_csv=as_csv,
+        columns=cols,
+        title=f"{normalise_source(source)} estimates, {year} (~ approximate, a-b range, < bound)",
+    )
+    if not (as_json or as_csv):
+        srcs = sorted({str(s) for s in df["source"].dropna()})
+        for s in srcs:
+            stderr.print(f"source: {s}", highlight=False)
+
+
+@data_app.command("new-start")
+def new_start(
+    out: Path | None = typer.Option(
+        None,
+        "--out",
+        "-o",
+        help="Write the tidy declarations to this file (CSV; JSON Lines with --json) "
+        "instead of printing them.",
+    ),
+    as_json: bool = JSON_OPT,
+    as_csv: bool = CSV_OPT,
+) -> None:
+    """Convert the New START exchanges into tidy declarations (date, party, category, value).
+
+    Categories: deployed_launchers (limit 700), deployed_warheads (1,550), launchers (800).
+    Empty cells give no row, so the compliance engine reports no-data, never zero.
+    """
+    _check_flags(as_json, as_csv)
+    df = bundled.new_start_declarations()
+    if out is not None:
+        text = to_jsonl(df) if as_json else to_csv(df)
+        write_text_atomic(out, text)
+        stderr.print(f"wrote {len(df)} declarations to {out}", highlight=False)
+        return
+    cols = list(df.columns) if (as_json or as_csv) else ["date", "party", "category", "value"]
+    emit(
+        records(df, as_json=as_json),
+        as_json=as_json,
+        as_csv=as_csv,
+        columns=cols,
+        title="New START declarations (US State Department fact sheets)",
+    )
+
+
+def to_csv(df: pd.DataFrame) -> str:
+    """Tidy declarations as CSV text (ISO dates)."""
+    buf = io.StringIO()
+    df.to_csv(buf, index=False, lineterminator="\n")
+    return buf.getvalue()
+
+
+def to_jsonl(df: pd.DataFrame) -> str:
+    """Tidy declarations as JSON Lines text."""
+    lines = [
+        json.dumps(to_jsonable(dict(rec)), ensure_ascii=False)
+        for rec in _plain(df.to_dict("records"))
+    ]
+    return "".join(line + "\n" for line in lines)
+
+
+def _plain(rows: list[dict[Any, Any]]) -> list[Mapping[str, Any]]:
+    return [{str(k): v for k, v in r.items()} for r in rows]

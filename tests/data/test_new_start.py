@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from disarm import data
+from disarm.data.new_start import CATEGORY_COLUMNS
+
+D = dt.date
+
+
+def test_tidy_shape_and_counts() -> None:
+    df = data.new_start_declarations()
+    assert list(df.columns) == ["date", "party", "category", "value", "source"]
+    assert len(df) == 132
+    assert df.groupby("category").size().to_dict() == {
+        "deployed_launchers": 45,
+        "deployed_warheads": 47,
+        "launchers": 40,
+    }
+    assert set(df["party"]) == {"USA", "RUS"}
+    assert set(df["category"]) == set(CATEGORY_COLUMNS) == set(data.CENTRAL_LIMITS)
+    assert str(df["value"].dtype) == "int64"
+    assert (df["value"] > 0).all()
+    assert not df.duplicated(["date", "party", "category"]).any()
+    assert all(isinstance(d, dt.date) for d in df["date"])
+    assert df["source"].str.contains("State").all()
+
+
+def test_gaps_give_no_rows_never_zero() -> None:
+    df = data.new_start_declarations()
+    assert df[df["date"] == D(2022, 9, 1)].empty
+    russia_2023 = df[(df["date"] == D(2023, 3, 1)) & (df["party"] == "RUS")]
+    assert russia_2023.empty
+    us_2023 = df[(df["date"] == D(2023, 3, 1)) & (df["party"] == "USA")]
+    assert dict(zip(us_2023["category"], us_2023["value"], strict=True)) == {
+        "deployed_launchers": 662,
+        "deployed_warheads": 1419,
+        "launchers": 800,
+    }
+    sep2015 = df[df["date"] == D(2015, 9, 1)]
+    assert set(sep2015["category"]) == {"deployed_warheads"}
+
+
+def test_values_from_the_central_limit_date() -> None:
+    df = data.new_start_declarations()
+    feb2018 = df[df["date"] == D(2018, 2, 5)].set_index(["party", "category"])["value"]
+    assert feb2018[("USA", "deployed_warheads")] == 1350
+    assert feb2018[("RUS", "deployed_warheads")] == 1444
+    assert feb2018[("RUS", "deployed_launchers")] == 527
+    after = df[df["date"] >= D(2018, 2, 5)]
+    for category, limit in data.CENTRAL_LIMITS.items():
+        assert (after.loc[after["category"] == category, "value"] <= limit).all()
