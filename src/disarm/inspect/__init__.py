@@ -1,0 +1,1 @@
+"""Inspections: verifiable random selection, sampling plans, chain of custody."""
