@@ -84,7 +84,9 @@ def test_our_proofs_equal_the_vectors_happy_paths() -> None:
     assert tree.root().hex() == "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328"
     for v in _happy("inclusion"):
         assert tree.root(v["treeSize"]) == _b(v["root"])
-        assert tree.inclusion_proof(v["leafIdx"], v["treeSize"]) == [_b(p) for p in v["proof"] or []]
+        assert tree.inclusion_proof(v["leafIdx"], v["treeSize"]) == [
+            _b(p) for p in v["proof"] or []
+        ]
     for v in _happy("consistency"):
         proof = tree.consistency_proof(v["size1"], v["size2"])
         assert proof == [_b(p) for p in v["proof"] or []]
