@@ -1,0 +1,249 @@
+"""C2SP tlog-tiles arithmetic: tile coordinates, paths, entry bundles and tile subtrees.
+
+A tile at level ``L`` and index ``N`` holds up to 256 consecutive Merkle tree hashes at tree
+height ``8 * L``: hash ``i`` is MTH(D[(N*256 + i) * 256**L : (N*256 + i + 1) * 256**L]). A full
+tile holds 256 hashes (8,192 bytes); the rightmost tile of each level may be *partial* with
+``floor(size / 256**L) mod 256`` hashes. Entry bundles hold the entries of one level-0 tile,
+each prefixed by its length as a big-endian uint16.
+
+Paths (``tile/<L>/<N>[.p/<W>]`` and ``tile/entries/<N>[.p/<W>]``) encode ``N`` in zero-padded
+3-digit elements, all but the last prefixed with ``x``: 1234067 -> ``x001/x234/067``.
+
+Pure: no I/O. Everything here works on ``bytes``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import accumulate, chain
+
+from disarm.errors import BadInput, VerificationError
+from disarm.tlog.hashing import HASH_SIZE
+
+TILE_HEIGHT = 8
+TILE_WIDTH = 1 << TILE_HEIGHT
+FULL_TILE_BYTES = TILE_WIDTH * HASH_SIZE
+MAX_LEVEL = 63
+MAX_ENTRY_SIZE = 0xFFFF
+#: Hashes inside a full tile strictly between its 256 hashes and its root (levels 1..7).
+INTERIOR_HASHES = TILE_WIDTH - 2
+INTERIOR_BYTES = INTERIOR_HASHES * HASH_SIZE
+
+_sha256 = hashlib.sha256
+_LENGTH_PREFIX = [n.to_bytes(2, "big") for n in range(MAX_ENTRY_SIZE + 1)]
+
+
+@dataclass(frozen=True, order=True)
+class Tile:
+    """A tile coordinate: ``level`` (or -1 for an entry bundle), ``index`` and ``width``."""
+
+    level: int
+    index: int
+    width: int = TILE_WIDTH
+
+    def __post_init__(self) -> None:
+        if not -1 <= self.level <= MAX_LEVEL:
+            raise BadInput(f"tile level {self.level} is outside -1..{MAX_LEVEL}")
+        if self.index < 0:
+            raise BadInput(f"tile index {self.index} is negative")
+        if not 1 <= self.width <= TILE_WIDTH:
+            raise BadInput(f"tile width {self.width} is outside 1..{TILE_WIDTH}")
+
+    @property
+    def is_entries(self) -> bool:
+        return self.level == -1
+
+    @property
+    def is_partial(self) -> bool:
+        return self.width < TILE_WIDTH
+
+    @property
+    def path(self) -> str:
+        """The tlog-tiles path of this tile or entry bundle."""
+        kind = "entries" if self.is_entries else str(self.level)
+        suffix = f".p/{self.width}" if self.is_partial else ""
+        return f"tile/{kind}/{encode_index(self.index)}{suffix}"
+
+    @property
+    def start(self) -> int:
+        """Index of the first entry this tile (or bundle) covers."""
+        return self.index << (TILE_HEIGHT * (max(self.level, 0) + 1))
+
+
+def encode_index(index: int) -> str:
+    """Encode a tile index as zero-padded 3-digit path elements: 1234067 -> x001/x234/067."""
+    if index < 0:
+        raise BadInput(f"tile index {index} is negative")
+    groups: list[str] = []
+    while True:
+        index, rest = divmod(index, 1000)
+        groups.append(f"{rest:03d}")
+        if index == 0:
+            break
+    groups.reverse()
+    return "/".join([*("x" + g for g in groups[:-1]), groups[-1]])
+
+
+def tile_path(level: int, index: int, width: int = TILE_WIDTH) -> str:
+    return Tile(level, index, width).path
+
+
+def entries_path(index: int, width: int = TILE_WIDTH) -> str:
+    return Tile(-1, index, width).path
+
+
+def parse_tile_path(path: str) -> Tile:
+    """Parse ``tile/<L>/<N>[.p/<W>]`` or ``tile/entries/<N>[.p/<W>]`` back into a Tile."""
+    parts = path.split("/")
+    problem = f"{path!r} is not a tlog-tiles path"
+    if len(parts) < 3 or parts[0] != "tile":
+        raise BadInput(problem)
+    kind, rest = parts[1], parts[2:]
+    if kind == "entries":
+        level = -1
+    elif kind.isdigit() and (kind == "0" or not kind.startswith("0")):
+        level = int(kind)
+    else:
+        raise BadInput(problem)
+    width = TILE_WIDTH
+    if len(rest) >= 2 and rest[-2].endswith(".p"):
+        w = rest[-1]
+        if not w.isdigit() or w.startswith("0") or not 1 <= int(w) < TILE_WIDTH:
+            raise BadInput(problem)
+        width = int(w)
+        rest = [*rest[:-2], rest[-2][:-2]]
+    index = 0
+    for i, element in enumerate(rest):
+        digits = element[1:] if i < len(rest) - 1 else element
+        if (i < len(rest) - 1) != element.startswith("x") or len(digits) != 3:
+            raise BadInput(problem)
+        if not digits.isdigit():
+            raise BadInput(problem)
+        index = index * 1000 + int(digits)
+    tile = Tile(level, index, width)
+    if tile.path != path:
+        raise BadInput(problem)
+    return tile
+
+
+def partial_width(level: int, size: int) -> int:
+    """Width of the partial tile at ``level`` for a tree of ``size`` (0 means none)."""
+    return (size >> (TILE_HEIGHT * level)) & (TILE_WIDTH - 1)
+
+
+def tiles_for_size(size: int) -> Iterator[Tile]:
+    """Every hash tile (full and the partial ones) that represents a tree of ``size``."""
+    level = 0
+    while size >> (TILE_HEIGHT * level):
+        hashes = size >> (TILE_HEIGHT * level)
+        for index in range(hashes >> TILE_HEIGHT):
+            yield Tile(level, index)
+        width = hashes & (TILE_WIDTH - 1)
+        if width:
+            yield Tile(level, hashes >> TILE_HEIGHT, width)
+        level += 1
+
+
+def bundles_for_size(size: int) -> Iterator[Tile]:
+    """Every entry bundle (full and the partial one) of a tree of ``size``."""
+    for index in range(size >> TILE_HEIGHT):
+        yield Tile(-1, index)
+    if size & (TILE_WIDTH - 1):
+        yield Tile(-1, size >> TILE_HEIGHT, size & (TILE_WIDTH - 1))
+
+
+# --- entry bundles -------------------------------------------------------------------------
+
+
+def check_entry_sizes(entries: Sequence[bytes], *, source: str | None = None) -> int:
+    """Raise BadInput unless every entry fits a uint16 length; return the total data size."""
+    total = 0
+    for i, length in enumerate(map(len, entries)):
+        if length > MAX_ENTRY_SIZE:
+            raise BadInput(
+                f"entry {i} is {length} bytes; tlog-tiles entries hold at most {MAX_ENTRY_SIZE}",
+                source=source,
+            )
+        total += length
+    return total
+
+
+def encode_bundle(entries: Iterable[bytes]) -> bytes:
+    """Concatenate entries, each prefixed by its big-endian uint16 length."""
+    entries = entries if isinstance(entries, list | tuple) else list(entries)
+    prefixes = map(_LENGTH_PREFIX.__getitem__, map(len, entries))
+    return b"".join(chain.from_iterable(zip(prefixes, entries, strict=True)))
+
+
+def decode_bundle(data: bytes, *, source: str | None = None) -> list[bytes]:
+    """Split an entry bundle into its entries; raise VerificationError if it is malformed."""
+    out: list[bytes] = []
+    pos, end = 0, len(data)
+    while pos < end:
+        if pos + 2 > end:
+            raise VerificationError(
+                f"entry bundle is truncated in a length prefix at byte {pos}",
+                source=source,
+                expected=pos + 2,
+                computed=end,
+            )
+        length = (data[pos] << 8) | data[pos + 1]
+        stop = pos + 2 + length
+        if stop > end:
+            raise VerificationError(
+                f"entry {len(out)} of the bundle runs past its end (byte {pos})",
+                source=source,
+                expected=stop,
+                computed=end,
+            )
+        out.append(data[pos + 2 : stop])
+        pos = stop
+    return out
+
+
+def bundle_offsets(entries: Sequence[bytes]) -> list[int]:
+    """Byte offset of each entry's length prefix inside ``encode_bundle(entries)``."""
+    return [0, *accumulate(n + 2 for n in map(len, entries))][:-1] if entries else []
+
+
+# --- hashing of tiles ----------------------------------------------------------------------
+
+
+def leaf_hashes(entries: Iterable[bytes]) -> bytes:
+    """The concatenated RFC 9162 leaf hashes SHA-256(0x00 || entry)."""
+    sha = _sha256
+    return b"".join([sha(b"\x00" + e).digest() for e in entries])
+
+
+def parent_level(hashes: bytes) -> bytes:
+    """Hash adjacent pairs: the next level up (an odd last hash is left out)."""
+    sha = _sha256
+    view = memoryview(hashes)
+    stop = len(hashes) - 2 * HASH_SIZE + 1
+    return b"".join([sha(b"\x01" + view[i : i + 64]).digest() for i in range(0, stop, 64)])
+
+
+def tile_levels(hashes: bytes) -> list[bytes]:
+    """All complete levels above the given tile hashes: ``[hashes, level1, ..., top]``."""
+    levels = [hashes]
+    while len(levels[-1]) >= 2 * HASH_SIZE:
+        levels.append(parent_level(levels[-1]))
+    return levels
+
+
+def full_tile_tree(hashes: bytes) -> tuple[bytes, bytes]:
+    """For a full tile: (root, interior) with interior = levels 1..7 concatenated."""
+    if len(hashes) != FULL_TILE_BYTES:
+        raise BadInput(f"a full tile is {FULL_TILE_BYTES} bytes, not {len(hashes)}")
+    levels = tile_levels(hashes)
+    return levels[-1], b"".join(levels[1:-1])
+
+
+def interior_offset(height: int, index: int) -> int:
+    """Byte offset, inside an interior record, of node ``index`` at ``height`` (1..7)."""
+    if not 1 <= height < TILE_HEIGHT or not 0 <= index < TILE_WIDTH >> height:
+        raise BadInput(f"no interior node at height {height}, index {index}")
+    before = sum(TILE_WIDTH >> h for h in range(1, height))
+    return (before + index) * HASH_SIZE
