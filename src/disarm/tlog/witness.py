@@ -136,16 +136,16 @@ def add_checkpoint(
             f"origin {checkpoint.origin} is pinned to log key {latest.log_key}, "
             f"not {log_verifier.key_string()}"
         )
-    if old_size < 0 or old_size > checkpoint.size:
-        raise BadInput(f"old size {old_size} is not between 0 and the checkpoint size")
-    if len(proof) > MAX_PROOF_HASHES:
-        raise BadInput(f"consistency proof has {len(proof)} hashes, more than 63")
     latest_size = latest.size if latest is not None else 0
     if latest is not None and checkpoint.size < latest.size:
         raise Rollback(
             f"rollback refused: {checkpoint.origin} checkpoint has size {checkpoint.size}, "
             f"smaller than the size {latest.size} this witness already cosigned"
         )
+    if old_size < 0 or old_size > checkpoint.size:
+        raise BadInput(f"old size {old_size} is not between 0 and the checkpoint size")
+    if len(proof) > MAX_PROOF_HASHES:
+        raise BadInput(f"consistency proof has {len(proof)} hashes, more than 63")
     same_size = latest is not None and checkpoint.size == latest.size
     if latest is not None and same_size and checkpoint.root_hash != latest.root_hash:
         raise Fork(

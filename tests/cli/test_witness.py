@@ -1,0 +1,165 @@
+"""`disarm witness init|cosign|show` on the Tessera test log and on a log of our own."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from disarm.tlog.checkpoint import Checkpoint, sign_checkpoint
+from disarm.tlog.cosignature import verify_checkpoint
+from disarm.tlog.hashing import leaf_hash
+from disarm.tlog.merkle import InMemoryTree
+from disarm.tlog.note import Signer, Verifier, generate_key
+from disarm.tlog.witness import format_proof
+
+TESSERA = Path(__file__).parents[1] / "tlog" / "vectors" / "tessera-testdata-log"
+TESSERA_KEY = "example.com/log/testdata+33d7b496+AeHTu4Q3hEIMHNqc6fASMsq3rKNx280NI+oO5xCFkkSx"
+WORDS = "one two three four five six seven eit nain ten ileven twelf threeten fourten fivten"
+TESSERA_TREE = InMemoryTree([leaf_hash(w.encode()) for w in WORDS.split()])
+
+
+def _snapshot(directory: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(directory.iterdir()) if p.name != "lock"}
+
+
+@pytest.fixture
+def witness(cli, tmp_path: Path) -> tuple[Path, str]:  # type: ignore[no-untyped-def]
+    wdir = tmp_path / "w"
+    result = cli("witness", "init", str(wdir), "--name", "witness.example/w1", "--json")
+    assert result.exit_code == 0, result.stderr
+    info = json.loads(result.stdout)
+    assert stat.S_IMODE(os.stat(wdir / "witness.key").st_mode) == 0o600
+    assert "PRIVATE" not in result.stdout + result.stderr
+    return wdir, info["verifier_key"]
+
+
+def _proof(tmp_path: Path, old: int, new: int, tree: InMemoryTree = TESSERA_TREE) -> str:
+    path = tmp_path / f"proof-{old}-{new}"
+    hashes = tree.consistency_proof(old, new) if 0 < old < new else []
+    path.write_text(format_proof(old, hashes))
+    return str(path)
+
+
+def test_cosigns_the_tessera_log_in_order(cli, witness, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    wdir, wkey = witness
+    previous = 0
+    for size in (3, 3, 7, 15):
+        out = tmp_path / f"cosigned.{size}"
+        result = cli(
+            "witness", "cosign", str(wdir),
+            "--checkpoint", str(TESSERA / f"checkpoint.{size}"),
+            "--proof", _proof(tmp_path, previous, size),
+            "--log-key", TESSERA_KEY, "--time", str(1_700_000_000 + size),
+            "--out", str(out), "--json",
+        )  # fmt: skip
+        assert result.exit_code == 0, result.stderr
+        data = json.loads(result.stdout)
+        assert (data["size"], data["previous_size"]) == (size, previous)
+        cosigned = verify_checkpoint(
+            out.read_text(), Verifier.from_key_string(TESSERA_KEY),
+            [Verifier.from_key_string(wkey)], 1,
+        )  # fmt: skip
+        assert cosigned.cosigners == (("witness.example/w1", 1_700_000_000 + size),)
+        previous = size
+    shown = json.loads(cli("witness", "show", str(wdir), "--json").stdout)
+    assert shown["verifier_key"] == wkey
+    assert [(log["origin"], log["size"]) for log in shown["logs"]] == [
+        ("example.com/log/testdata", 15)
+    ]
+    table = cli("witness", "show", str(wdir))
+    assert table.exit_code == 0 and "(1 logs)" in table.stdout
+
+
+def test_refusals_exit_1_and_change_nothing(cli, witness, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    wdir, _ = witness
+    skey, vkey = generate_key("example.com/ours", seed=b"k" * 32)
+    log = Signer.from_key_string(skey)
+    tree = InMemoryTree([leaf_hash(bytes([i])) for i in range(20)])
+    forked = InMemoryTree([leaf_hash(bytes([i, 1])) for i in range(20)])
+
+    def note(size: int, t: InMemoryTree = tree) -> str:
+        path = tmp_path / f"cp-{size}-{id(t)}"
+        path.write_text(sign_checkpoint(Checkpoint("example.com/ours", size, t.root(size)), log))
+        return str(path)
+
+    def cosign(cp: str, proof: str, key: str = vkey, t: str = "100"):  # type: ignore[no-untyped-def]
+        return cli("witness", "cosign", str(wdir), "--checkpoint", cp, "--proof", proof,
+                   "--log-key", key, "--time", t)  # fmt: skip
+
+    first = cosign(note(10), _proof(tmp_path, 0, 10, tree))
+    assert first.exit_code == 0, first.stderr
+    assert first.stdout.startswith("\u2014 witness.example/w1 ")
+    before = _snapshot(wdir)
+    other_skey, other_vkey = generate_key("example.com/ours", seed=b"o" * 32)
+    other_note = str(tmp_path / "other")
+    Path(other_note).write_text(
+        sign_checkpoint(
+            Checkpoint("example.com/ours", 15, tree.root(15)), Signer.from_key_string(other_skey)
+        )
+    )
+    forged = tmp_path / "forged"
+    forged.write_text(Path(note(12)).read_text().replace("\n12\n", "\n13\n"))
+    cases = {
+        "rollback refused": cosign(note(9), _proof(tmp_path, 10, 10, tree)),
+        "fork refused": cosign(note(10, forked), _proof(tmp_path, 10, 10, tree)),
+        "bad consistency proof": cosign(note(15), str(_bad_proof(tmp_path, tree))),
+        "last cosigned size 10": cosign(note(15), _proof(tmp_path, 5, 15, tree)),
+        "does not verify": cosign(str(forged), _proof(tmp_path, 10, 13, tree)),
+        "pinned": cosign(other_note, _proof(tmp_path, 10, 15, tree), key=other_vkey),
+        "time goes backwards": cosign(note(15), _proof(tmp_path, 10, 15, tree), t="99"),
+    }
+    for reason, result in cases.items():
+        assert result.exit_code == 1, (reason, result.stdout, result.stderr)
+        assert reason in result.stderr, (reason, result.stderr)
+        assert result.stdout == ""
+        assert _snapshot(wdir) == before
+    ok = cosign(note(15), _proof(tmp_path, 10, 15, tree), t="101")
+    assert ok.exit_code == 0, ok.stderr
+
+
+def _bad_proof(tmp_path: Path, tree: InMemoryTree) -> Path:
+    path = tmp_path / "bad-proof"
+    hashes = tree.consistency_proof(10, 15)
+    hashes[0] = bytes(32)
+    path.write_text(format_proof(10, hashes))
+    return path
+
+
+def test_bad_input_exits_2_and_changes_nothing(cli, witness, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    wdir, _ = witness
+    before = _snapshot(wdir)
+    garbage = tmp_path / "garbage"
+    garbage.write_text("not a checkpoint\n")
+    cp = str(TESSERA / "checkpoint.3")
+    key = ("--log-key", TESSERA_KEY)
+    cosign = ("witness", "cosign", str(wdir))
+    cases = [
+        ("witness", "cosign", str(tmp_path / "missing"), "--checkpoint", cp, *key),
+        (*cosign, "--checkpoint", str(tmp_path / "nope"), *key),
+        (*cosign, "--checkpoint", str(garbage), *key),
+        (*cosign, "--checkpoint", cp, "--proof", str(garbage), *key),
+        (*cosign, "--checkpoint", cp, "--log-key", "not-a-key"),
+        ("witness", "show", str(tmp_path / "missing")),
+        ("witness", "init", str(wdir), "--name", "again"),
+        ("witness", "init", str(tmp_path / "x"), "--name", "bad name"),
+        ("witness", "init", str(tmp_path / "no" / "parent"), "--name", "w"),
+    ]
+    for args in cases:
+        result = cli(*args)
+        assert result.exit_code == 2, (args, result.stdout, result.stderr)
+        assert result.stderr.startswith("error: "), (args, result.stderr)
+        assert _snapshot(wdir) == before
+    assert not (tmp_path / "x").exists()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_key_readable_by_others_is_refused(cli, witness) -> None:  # type: ignore[no-untyped-def]
+    wdir, _ = witness
+    os.chmod(wdir / "witness.key", 0o644)
+    result = cli("witness", "cosign", str(wdir), "--checkpoint", str(TESSERA / "checkpoint.3"),
+                 "--log-key", TESSERA_KEY)  # fmt: skip
+    assert result.exit_code == 2 and "chmod 600" in result.stderr
