@@ -1,5 +1,248 @@
-"""`disarm programme`, `disarm comply`, `disarm report`: programmes and compliance."""
+"""`disarm programme ...` and `disarm comply`: programme files and compliance verdicts."""
 
-from disarm.cli.app import group
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import typer
+from rich.markup import escape
+
+from disarm.cli.app import app, group
+from disarm.cli.output import emit, print_json, stderr, stdout
+from disarm.errors import BadInput
+from disarm.rules import (
+    NON_COMPLIANT,
+    builtin_names,
+    evaluate,
+    json_schema,
+    load_declarations,
+    load_programme,
+)
 
 programme_app = group("programme", "Programme files: validate, show and lint phased obligations.")
+
+PROGRAMME_ARG = typer.Argument(..., help="A programme file (YAML) or a built-in name (new-start).")
+JSON_OPT = typer.Option(False, "--json", help="Print JSON (stable shape) instead of a table.")
+
+
+@programme_app.command("validate")
+def validate_cmd(programme: str = PROGRAMME_ARG) -> None:
+    """Check a programme file; print every problem (field path, line) and exit 2 if invalid."""
+    p = load_programme(programme)
+    n = len(p.rules)
+    stderr.print(
+        f"ok: {p.origin}: programme {p.id}, {len(p.parties)} parties, {len(p.phases)} phases, "
+        f"{n} obligations"
+    )
+
+
+@programme_app.command("show")
+def show_cmd(programme: str = PROGRAMME_ARG, as_json: bool = JSON_OPT) -> None:
+    """Show a programme: parties, entry into force, phases, deadlines and obligations."""
+    p = load_programme(programme)
+    info = p.describe()
+    if as_json:
+        print_json(info)
+        return
+    stdout.print(f"[bold]{info['title']}[/bold] ({info['id']}, {info['format']})")
+    stdout.print(f"entry into force: {info['entry_into_force']}")
+    stdout.print(f"parties: {', '.join(info['parties'])}")
+    stdout.print(f"source: {info['source']}")
+    emit(
+        [{"category": k, **v} for k, v in info["categories"].items()],
+        columns=["category", "unit", "description"],
+        title="Categories",
+    )
+    phases = [
+        {**ph, "deadline": f"{ph['deadline']}" + (" (provisional)" if ph["provisional"] else "")}
+        for ph in info["phases"]
+    ]
+    emit(phases, columns=["id", "title", "deadline", "source"], title="Phases")
+    obligations = [
+        {
+            **o,
+            "deadline": f"{o['deadline']}" + (" (provisional)" if o["provisional"] else ""),
+            "until": o["until"] or "",
+        }
+        for o in info["obligations"]
+    ]
+    emit(
+        obligations,
+        columns=["id", "phase", "kind", "terms", "deadline", "until", "source"],
+        title="Obligations",
+    )
+    lint = p.lint()
+    if lint["asymmetries"] or lint["extensions"]:
+        stdout.print("party-specific terms (see `disarm programme lint`):")
+        for item in [*lint["asymmetries"], *lint["extensions"]]:
+            stdout.print(f"  - {item['message']}")
+
+
+@programme_app.command("lint")
+def lint_cmd(programme: str = PROGRAMME_ARG, as_json: bool = JSON_OPT) -> None:
+    """Report every party-specific term (asymmetry) with its reason, extensions and warnings."""
+    p = load_programme(programme)
+    report = p.lint()
+    if as_json:
+        print_json({"programme": p.id, **report})
+        return
+    for title, key in (("asymmetries", "asymmetries"), ("extensions", "extensions")):
+        stdout.print(f"[bold]{title}[/bold]: {len(report[key])}")
+        for item in report[key]:
+            stdout.print(f"  - {item['message']}")
+    stdout.print(f"[bold]warnings[/bold]: {len(report['warnings'])}")
+    for w in report["warnings"]:
+        stdout.print(escape(f"  - [{w['code']}] {w['message']}"))
+
+
+@programme_app.command("list")
+def list_cmd(as_json: bool = JSON_OPT) -> None:
+    """List the programmes shipped with disarm."""
+    rows = []
+    for name in builtin_names():
+        p = load_programme(name)
+        rows.append(
+            {
+                "name": name,
+                "title": p.title,
+                "entry_into_force": p.entry_into_force,
+                "parties": len(p.parties),
+                "phases": len(p.phases),
+                "obligations": len(p.rules),
+            }
+        )
+    emit(rows, as_json=as_json, title="Built-in programmes")
+
+
+@programme_app.command("schema")
+def schema_cmd() -> None:
+    """Print the JSON Schema of the programme format (disarm-programme/1)."""
+    print_json(json_schema())
+
+
+TABLE_COLUMNS = [
+    "party",
+    "obligation",
+    "phase",
+    "date",
+    "status",
+    "limit",
+    "value",
+    "margin",
+    "deadline",
+    "note",
+]
+
+
+def _baselines(path: Path | None) -> dict[str, dict[str, float]] | None:
+    if path is None:
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BadInput(f"cannot read baselines: {exc}", source=str(path)) from None
+    ok = isinstance(data, dict) and all(
+        isinstance(v, dict)
+        and all(isinstance(x, int | float) and not isinstance(x, bool) for x in v.values())
+        for v in data.values()
+    )
+    if not ok:
+        raise BadInput(
+            'baselines must be a JSON object {"PARTY": {"category": number}}', source=str(path)
+        )
+    return {str(p): {str(c): float(x) for c, x in v.items()} for p, v in data.items()}
+
+
+def _declarations(programme_name: str, path: Path | None) -> pd.DataFrame:
+    if path is not None:
+        return load_declarations(path)
+    if programme_name == "new-start":
+        from disarm.data import new_start_declarations
+
+        frame = new_start_declarations()
+        frame.attrs.pop("origin", None)
+        return load_declarations(frame)
+    raise BadInput(
+        "--declarations FILE is required (bundled declarations exist only for new-start)"
+    )
+
+
+def _row(record: dict[Any, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in record.items():
+        if isinstance(v, float) and math.isnan(v):
+            out[str(k)] = None
+        elif isinstance(v, pd.Timestamp):
+            out[str(k)] = v.date().isoformat()
+        elif v is pd.NaT:
+            out[str(k)] = None
+        else:
+            out[str(k)] = v
+    return out
+
+
+@app.command("comply")
+def comply_cmd(
+    programme: str = typer.Option(
+        ..., "--programme", "-p", help="Programme file or built-in name (new-start, model)."
+    ),
+    declarations: Path | None = typer.Option(
+        None,
+        "--declarations",
+        "-d",
+        help="Tidy declarations (.csv or .jsonl: date, party, category, value[, source]). "
+        "Optional for new-start, which uses the bundled data exchanges.",
+    ),
+    as_of: str | None = typer.Option(
+        None, "--as-of", help="Evaluate as of this date (YYYY-MM-DD); later rows are ignored."
+    ),
+    baselines: Path | None = typer.Option(
+        None, "--baselines", help='JSON file {"PARTY": {"category": B}} overriding baselines.'
+    ),
+    party: list[str] | None = typer.Option(
+        None, "--party", help="Show only this party (repeat for several)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print verdicts and summary as JSON."),
+    as_csv: bool = typer.Option(False, "--csv", help="Print the verdict table as CSV."),
+) -> None:
+    """Evaluate declarations against a programme: exit 0 if nothing is non-compliant, else 1."""
+    p = load_programme(programme)
+    decls = _declarations(programme, declarations)
+    result = evaluate(p, decls, as_of=as_of, baselines=_baselines(baselines))
+    verdicts, summary = result.verdicts, result.summary
+    if party:
+        unknown = [x for x in party if x not in p.parties]
+        if unknown:
+            raise BadInput(f"--party {', '.join(unknown)}: not a party of {p.id}")
+        verdicts = verdicts[verdicts["party"].isin(party)]
+        summary = summary[summary["party"].isin(party)]
+    rows = [_row(r) for r in verdicts.to_dict("records")]
+    failed = bool((verdicts["status"] == NON_COMPLIANT).any())
+    if as_json:
+        print_json(
+            {
+                "programme": p.id,
+                "as_of": result.as_of,
+                "horizon": result.horizon,
+                "non_compliant": failed,
+                "verdicts": rows,
+                "summary": [_row(r) for r in summary.to_dict("records")],
+            }
+        )
+    elif as_csv:
+        emit(rows, as_csv=True)
+    else:
+        emit(rows, columns=TABLE_COLUMNS, title=f"{p.title}: verdicts")
+        emit([_row(r) for r in summary.to_dict("records")], title="Summary per party and phase")
+    counts = verdicts["status"].value_counts()
+    stderr.print(
+        f"{p.id}: {len(verdicts)} verdicts; "
+        + ", ".join(f"{k} {int(counts.get(k, 0))}" for k in sorted(counts.index))
+        + (f" (as of {result.as_of})" if result.as_of else "")
+    )
+    if failed:
+        raise typer.Exit(1)

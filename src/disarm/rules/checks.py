@@ -1,0 +1,233 @@
+"""Checks that relate the fields of a programme file to each other.
+
+Shape and types are checked by the schema; here: categories and parties that exist, unique
+identifiers, deadlines in order, extensions within the cap, asymmetries on fields that exist.
+Each problem is one line naming the field path (and its line in the file when known).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from disarm.rules import schema
+from disarm.rules.loader import problem
+from disarm.rules.parties import select
+from disarm.rules.timing import parse_duration, resolve_when
+
+
+def obligations_with_paths(spec: schema.ProgrammeFile) -> list[tuple[tuple[str | int, ...], Any]]:
+    """Every obligation with its field path, phases first, then standing ones."""
+    out: list[tuple[tuple[str | int, ...], Any]] = []
+    for i, phase in enumerate(spec.phases):
+        for j, ob in enumerate(phase.obligations):
+            out.append((("phases", i, "obligations", j), ob))
+    for j, ob in enumerate(spec.standing):
+        out.append((("standing", j), ob))
+    return out
+
+
+def resolve_parties(
+    spec: schema.ProgrammeFile,
+    selectors: Mapping[str, Sequence[str]] | None,
+    node: yaml.Node | None,
+    problems: list[str],
+) -> tuple[str, ...]:
+    if isinstance(spec.parties, list):
+        seen: set[str] = set()
+        for i, p in enumerate(spec.parties):
+            if p in seen:
+                problems.append(problem(node, ("parties", i), f"party {p} is listed twice"))
+            seen.add(p)
+        return tuple(dict.fromkeys(spec.parties))
+    try:
+        return select(
+            spec.parties.select, spec.parties.include, spec.parties.exclude, selectors=selectors
+        )
+    except KeyError:
+        problems.append(
+            problem(
+                node,
+                ("parties", "select"),
+                f"unknown selector {spec.parties.select!r}; "
+                "use nuclear-armed, npt-nuclear-weapon-states or an explicit list",
+            )
+        )
+        return ()
+
+
+def check(
+    spec: schema.ProgrammeFile, parties: tuple[str, ...], node: yaml.Node | None
+) -> list[str]:
+    """All cross-field problems of a schema-valid programme file."""
+    problems: list[str] = []
+    eif = spec.entry_into_force
+    ids: dict[str, tuple[str | int, ...]] = {}
+    by_id: dict[str, tuple[Any, dt.date]] = {}
+    phase_ids: set[str] = set()
+    for i, phase in enumerate(spec.phases):
+        if phase.id in phase_ids:
+            problems.append(problem(node, ("phases", i, "id"), f"phase id {phase.id} repeats"))
+        phase_ids.add(phase.id)
+        if resolve_when(phase.deadline, eif) < eif:
+            problems.append(
+                problem(node, ("phases", i, "deadline"), "deadline is before entry into force")
+            )
+    for path, ob in obligations_with_paths(spec):
+        if ob.id in ids:
+            problems.append(
+                problem(node, (*path, "id"), f"obligation id {ob.id} repeats ({_p(ids[ob.id])})")
+            )
+        ids[ob.id] = path
+        cats = (ob.categories or []) if ob.kind == "reporting" else [ob.category]
+        for k, cat in enumerate(cats):
+            if cat not in spec.categories:
+                where = (*path, "categories", k) if ob.kind == "reporting" else (*path, "category")
+                problems.append(problem(node, where, f"unknown category {cat!r}; {_cats(spec)}"))
+        due = resolve_when(ob.due, eif) if ob.due is not None else eif
+        if ob.until is not None and resolve_when(ob.until, eif) < due:
+            problems.append(problem(node, (*path, "until"), "`until` is before `due`"))
+        if ob.kind == "status" and ob.category in spec.categories:
+            _check_flag(spec, ob, path, node, problems)
+        by_id[ob.id] = (ob, due)
+    problems += _check_extensions(spec, parties, by_id, node)
+    problems += _check_asymmetries(spec, parties, by_id, node)
+    return problems
+
+
+def _p(path: tuple[str | int, ...]) -> str:
+    from disarm.rules.loader import path_text
+
+    return f"first at {path_text(path)}"
+
+
+def _cats(spec: schema.ProgrammeFile) -> str:
+    return "declared categories: " + ", ".join(spec.categories)
+
+
+def _check_flag(
+    spec: schema.ProgrammeFile,
+    ob: schema.Status,
+    path: tuple[str | int, ...],
+    node: yaml.Node | None,
+    problems: list[str],
+) -> None:
+    if spec.categories[ob.category].unit != "flag":
+        return
+    for name in ("equals", "at_most", "at_least"):
+        value = getattr(ob, name)
+        if value is not None and value not in (0, 1):
+            problems.append(
+                problem(node, (*path, name), f"{ob.category} is a flag (0 or 1), not {value}")
+            )
+
+
+def _check_extensions(
+    spec: schema.ProgrammeFile,
+    parties: tuple[str, ...],
+    by_id: dict[str, tuple[Any, dt.date]],
+    node: yaml.Node | None,
+) -> list[str]:
+    problems: list[str] = []
+    policy = spec.extension_policy
+    for i, ext in enumerate(spec.extensions):
+        here = ("extensions", i)
+        if policy is None:
+            problems.append(
+                problem(node, here, "extensions need an `extension_policy` with `max_delay`")
+            )
+            continue
+        if ext.party not in parties:
+            problems.append(problem(node, (*here, "party"), f"{ext.party} is not a party"))
+        if ext.obligation not in by_id:
+            problems.append(
+                problem(node, (*here, "obligation"), f"no obligation with id {ext.obligation}")
+            )
+            continue
+        ob, _ = by_id[ext.obligation]
+        original = _original_deadline(spec, ob)
+        new = resolve_when(ext.new_deadline, spec.entry_into_force)
+        cap = parse_duration(policy.max_delay).after(original)
+        if new <= original:
+            problems.append(
+                problem(
+                    node,
+                    (*here, "new_deadline"),
+                    f"{new} is not later than the deadline {original} of {ob.id}",
+                )
+            )
+        elif new > cap:
+            problems.append(
+                problem(
+                    node,
+                    (*here, "new_deadline"),
+                    f"{new} exceeds the cap: at most {policy.max_delay} after {original}, "
+                    f"i.e. {cap} (extension_policy.max_delay)",
+                )
+            )
+    return problems
+
+
+def _original_deadline(spec: schema.ProgrammeFile, ob: Any) -> dt.date:
+    """The common deadline of an obligation, as the rules compute it."""
+    eif = spec.entry_into_force
+    for phase in spec.phases:
+        if any(o is ob for o in phase.obligations):
+            return default_due(ob, resolve_when(phase.deadline, eif), eif)
+    return default_due(ob, eif, eif)
+
+
+def default_due(ob: Any, phase_deadline: dt.date, eif: dt.date) -> dt.date:
+    """An obligation's deadline before extensions and asymmetries.
+
+    `due` when written; otherwise entry into force for prohibitions, and the phase deadline for
+    the other kinds. For reporting the deadline is the baseline's: start + baseline_within_days.
+    """
+    if ob.kind == "reporting":
+        start = resolve_when(ob.due, eif) if ob.due is not None else eif
+        return start + dt.timedelta(days=ob.baseline_within_days)
+    if ob.due is not None:
+        return resolve_when(ob.due, eif)
+    return eif if ob.kind == "prohibition" else phase_deadline
+
+
+def _check_asymmetries(
+    spec: schema.ProgrammeFile,
+    parties: tuple[str, ...],
+    by_id: dict[str, tuple[Any, dt.date]],
+    node: yaml.Node | None,
+) -> list[str]:
+    problems: list[str] = []
+    for i, asym in enumerate(spec.asymmetries):
+        here = ("asymmetries", i)
+        if asym.party not in parties:
+            problems.append(problem(node, (*here, "party"), f"{asym.party} is not a party"))
+        if asym.obligation not in by_id:
+            problems.append(
+                problem(node, (*here, "obligation"), f"no obligation with id {asym.obligation}")
+            )
+            continue
+        ob, _ = by_id[asym.obligation]
+        allowed = schema.OVERRIDABLE[ob.kind]
+        for key in asym.set:
+            if key not in allowed:
+                problems.append(
+                    problem(
+                        node,
+                        (*here, "set", key),
+                        f"a {ob.kind} obligation has no overridable field {key!r} "
+                        f"(allowed: {', '.join(allowed)})",
+                    )
+                )
+        update = {k: v for k, v in asym.set.items() if k in allowed}
+        try:
+            type(ob).model_validate({**ob.model_dump(), **update})
+        except ValidationError as exc:
+            for err in exc.errors(include_url=False):
+                loc = (*here, "set", *err["loc"]) if err["loc"] else (*here, "set")
+                problems.append(problem(node, loc, str(err["msg"]).replace("Value error, ", "")))
+    return problems

@@ -1,0 +1,207 @@
+"""The compliance engine: every party × obligation × evaluation date, with evidence.
+
+Evaluation dates are every date on which any party declared, plus `as_of` when given (rows
+dated after `as_of` are ignored). A party without a row for a category on an evaluation date
+is `no-data` there; missing data is never a pass. The baseline B(c) of a party is its latest
+declared value of c on or before entry into force, unless `baselines` gives it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from disarm.errors import BadInput
+from disarm.rules.declarations import check_against, load_declarations
+from disarm.rules.evidence import evidence_text
+from disarm.rules.obligations.base import (
+    COMPLIANT,
+    NO_DATA,
+    NON_COMPLIANT,
+    NOT_YET_DUE,
+    STATUSES,
+    Context,
+)
+from disarm.rules.programme import STANDING, Programme
+from disarm.rules.timing import to_datetime64
+
+VERDICT_COLUMNS = (
+    "party",
+    "obligation",
+    "kind",
+    "phase",
+    "category",
+    "date",
+    "status",
+    "limit",
+    "value",
+    "margin",
+    "deadline",
+    "evidence",
+)
+SUMMARY_COLUMNS = ("party", "phase", "compliant", "non_compliant", "not_yet_due", "no_data")
+
+
+@dataclass
+class Result:
+    """The verdicts of one evaluation and their per-party, per-phase summary."""
+
+    programme: Programme
+    as_of: dt.date | None
+    horizon: dt.date | None
+    findings: pd.DataFrame  # the verdicts without the `evidence` text (built on first use)
+    baselines: dict[str, dict[str, float]]
+    _verdicts: pd.DataFrame | None = field(default=None, repr=False)
+    _summary: pd.DataFrame | None = field(default=None, repr=False)
+
+    @property
+    def verdicts(self) -> pd.DataFrame:
+        """party, obligation, kind, phase, category, date, status, limit, value, margin,
+        deadline, evidence, then the evidence fields (extended, evidence_date,
+        evidence_source, reference_date, baseline, note, rule_source)."""
+        if self._verdicts is None:
+            frame = self.findings.copy()
+            frame["evidence"] = evidence_text(frame)
+            rest = [c for c in frame.columns if c not in VERDICT_COLUMNS]
+            self._verdicts = frame[[*VERDICT_COLUMNS, *rest]]
+        return self._verdicts
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """Counts of each status per party and phase, and the phase verdict.
+
+        The verdict is `non-compliant` if any finding is, else `no-data` if any finding is,
+        else `compliant` if any finding is, else `not-yet-due`.
+        """
+        if self._summary is None:
+            self._summary = summarise(self.findings, self.programme)
+        return self._summary
+
+    @property
+    def non_compliant(self) -> bool:
+        return bool((self.findings["status"] == NON_COMPLIANT).any())
+
+
+def summarise(findings: pd.DataFrame, programme: Programme) -> pd.DataFrame:
+    counts = (
+        findings.groupby(["party", "phase", "status"], observed=True)
+        .size()
+        .unstack("status", fill_value=0)
+        .reindex(columns=list(STATUSES), fill_value=0)
+    )
+    counts.columns = ["compliant", "non_compliant", "not_yet_due", "no_data"]
+    counts = counts.reset_index()
+    verdict = np.select(
+        [counts["non_compliant"] > 0, counts["no_data"] > 0, counts["compliant"] > 0],
+        [NON_COMPLIANT, NO_DATA, COMPLIANT],
+        NOT_YET_DUE,
+    )
+    counts["verdict"] = verdict
+    phase_order = [p.id for p in programme.phases] + [STANDING]
+    counts["party"] = pd.Categorical(counts["party"], categories=list(programme.parties))
+    counts["phase"] = pd.Categorical(counts["phase"], categories=phase_order)
+    counts = counts.sort_values(["party", "phase"]).reset_index(drop=True)
+    counts["party"] = counts["party"].astype(str)
+    counts["phase"] = counts["phase"].astype(str)
+    for c in ("compliant", "non_compliant", "not_yet_due", "no_data"):
+        counts[c] = counts[c].astype(int)
+    return counts[[*SUMMARY_COLUMNS, "verdict"]]
+
+
+def evaluate(
+    programme: Programme,
+    declarations: pd.DataFrame | str | Path,
+    as_of: dt.date | str | None = None,
+    baselines: Mapping[str, Mapping[str, float]] | None = None,
+) -> Result:
+    """Evaluate every obligation of `programme` for every party on every evaluation date."""
+    decls = _prepare(declarations)
+    check_against(decls, programme)
+    cutoff = _as_date(as_of)
+    if cutoff is not None:
+        decls = decls[decls["date"] <= pd.Timestamp(cutoff)]
+    stamps = list(decls["date"].unique())
+    if cutoff is not None:
+        stamps.append(pd.Timestamp(cutoff))
+    dates = pd.DatetimeIndex(pd.DatetimeIndex(sorted(set(stamps))).astype("datetime64[ns]"))
+    if len(dates):
+        horizon = pd.Timestamp(dates[-1])
+    else:
+        horizon = pd.Timestamp(to_datetime64(programme.entry_into_force))
+    base, notes = _baselines(decls, programme, baselines)
+    ctx = Context(programme.parties, dates, horizon, decls, base, notes)
+    parts = []
+    for order, rule in enumerate(programme.rules):
+        frame = rule.evaluate(ctx)
+        frame.insert(1, "obligation", rule.id)
+        frame.insert(2, "kind", rule.kind)
+        frame.insert(3, "phase", rule.phase)
+        frame.insert(4, "category", rule.category)
+        frame["rule_source"] = rule.source
+        frame["_order"] = order
+        parts.append(frame)
+    findings = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    findings = _order(findings, programme)
+    return Result(
+        programme,
+        cutoff,
+        None if not len(dates) else horizon.date(),
+        findings,
+        {p: dict(v) for p, v in base.items()},
+    )
+
+
+def _prepare(declarations: pd.DataFrame | str | Path) -> pd.DataFrame:
+    if isinstance(declarations, pd.DataFrame) and "origin" in declarations.attrs:
+        return declarations
+    return load_declarations(declarations)
+
+
+def _as_date(value: dt.date | str | None) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise BadInput(f"--as-of {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _baselines(
+    decls: pd.DataFrame,
+    programme: Programme,
+    given: Mapping[str, Mapping[str, float]] | None,
+) -> tuple[dict[str, dict[str, float]], dict[str, dict[str, str]]]:
+    eif = pd.Timestamp(programme.entry_into_force)
+    known = decls[(decls["date"] <= eif) & decls["value"].notna()]
+    last = known.groupby(["party", "category"], observed=True).tail(1)
+    base: dict[str, dict[str, float]] = {}
+    notes: dict[str, dict[str, str]] = {}
+    for party, category, value, day in zip(  # one row per party and category, not per row
+        last["party"], last["category"], last["value"], last["date"], strict=True
+    ):
+        base.setdefault(party, {})[category] = float(value)
+        notes.setdefault(party, {})[category] = f"declared {day.date()}"
+    for party, values in (given or {}).items():
+        for category, value in values.items():
+            if category not in programme.categories:
+                raise BadInput(f"baselines: unknown category {category!r} for {party}")
+            base.setdefault(party, {})[category] = float(value)
+            notes.setdefault(party, {})[category] = "given"
+    return base, notes
+
+
+def _order(findings: pd.DataFrame, programme: Programme) -> pd.DataFrame:
+    if findings.empty:
+        return pd.DataFrame(columns=[c for c in VERDICT_COLUMNS if c != "evidence"])
+    rank = {p: i for i, p in enumerate(programme.parties)}
+    findings["_party"] = findings["party"].map(rank)
+    findings = findings.sort_values(["_party", "_order", "date"], kind="stable")
+    return findings.drop(columns=["_party", "_order"]).reset_index(drop=True)
+
+
+__all__ = ["NOT_YET_DUE", "Result", "evaluate"]

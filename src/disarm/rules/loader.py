@@ -1,0 +1,154 @@
+"""Reading a programme file: YAML with line numbers, and one message per problem.
+
+Every problem names the file, the field path (`phases[2].obligations[0].max`), the line where
+that field is written when it is known, and what is wrong. Problems are collected and raised
+together as one `BadInput`, never as a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from disarm.errors import BadInput, NotFound
+from disarm.rules.schema import KINDS, ProgrammeFile
+
+Loc = Sequence[str | int]
+
+
+def builtin_names() -> list[str]:
+    """Names of the programmes shipped with disarm (package data)."""
+    folder = resources.files("disarm.rules") / "programmes"
+    return sorted(p.name[: -len(".yaml")] for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+def read_text(name_or_path: str | Path) -> tuple[str, str]:
+    """The text of a built-in programme (by name) or a file (by path), and its label."""
+    text_name = str(name_or_path)
+    if isinstance(name_or_path, str) and text_name in builtin_names():
+        data = resources.files("disarm.rules") / "programmes" / f"{text_name}.yaml"
+        return data.read_text(encoding="utf-8"), f"{text_name} (built-in)"
+    path = Path(name_or_path)
+    if not path.is_file():
+        raise NotFound(
+            f"no programme file or built-in programme named {text_name!r} "
+            f"(built-ins: {', '.join(builtin_names())})"
+        )
+    try:
+        return path.read_text(encoding="utf-8"), str(path)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadInput(f"cannot read the programme file: {exc}", source=str(path)) from None
+
+
+def parse_yaml(text: str, label: str) -> tuple[Any, yaml.Node | None]:
+    """The YAML document as Python data and as a node tree (for line numbers)."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown place"
+        problem = exc.problem or str(exc)
+        raise BadInput(
+            "the programme is not valid YAML",
+            source=label,
+            problems=[f"{where}: {problem}" + (f" ({exc.context})" if exc.context else "")],
+        ) from None
+    except yaml.YAMLError as exc:
+        raise BadInput(f"the programme is not valid YAML: {exc}", source=label) from None
+    return data, node
+
+
+def line_of(node: yaml.Node | None, loc: Loc) -> int | None:
+    """The 1-based line where the value at `loc` (or its nearest parent) is written."""
+    best = None if node is None else node.start_mark.line + 1
+    for key in loc:
+        if isinstance(node, yaml.MappingNode):
+            nxt = next((v for k, v in node.value if getattr(k, "value", None) == key), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int):
+            nxt = node.value[key] if 0 <= key < len(node.value) else None
+        else:
+            nxt = None
+        if nxt is None:
+            break
+        node = nxt
+        best = node.start_mark.line + 1
+    return best
+
+
+def path_text(loc: Loc) -> str:
+    """`('phases', 2, 'obligations', 0, 'max')` -> `phases[2].obligations[0].max`."""
+    out = ""
+    for key in loc:
+        if isinstance(key, int):
+            out += f"[{key}]"
+        else:
+            out += f".{key}" if out else str(key)
+    return out or "(top level)"
+
+
+def _clean_loc(loc: Loc) -> list[str | int]:
+    """Drop pydantic's union/discriminator tags from an error location."""
+    out: list[str | int] = []
+    for key in loc:
+        if isinstance(key, str) and (key in KINDS or key.startswith(("list[", "function-"))):
+            continue
+        if key in ("PartySelector", "date", "str"):
+            continue
+        out.append(key)
+    return out
+
+
+def problem(node: yaml.Node | None, loc: Loc, message: str) -> str:
+    """One problem line: `path (line N): message`."""
+    line = line_of(node, loc)
+    where = path_text(loc) + (f" (line {line})" if line is not None else "")
+    return f"{where}: {message}"
+
+
+def validate(data: Any, node: yaml.Node | None, label: str) -> ProgrammeFile:
+    """The file as a `ProgrammeFile`, or BadInput with one message per problem."""
+    if not isinstance(data, dict):
+        raise BadInput(
+            "a programme file must be a YAML mapping (format:, id:, phases: ...)", source=label
+        )
+    try:
+        return ProgrammeFile.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        seen = set()
+        for err in exc.errors(include_url=False):
+            loc = _clean_loc(err["loc"])
+            msg = _message(err)
+            key = (tuple(loc), msg)
+            if key in seen:
+                continue
+            seen.add(key)
+            problems.append(problem(node, loc, msg))
+        raise BadInput(
+            f"the programme file is invalid ({len(problems)} problem"
+            f"{'s' if len(problems) != 1 else ''})",
+            source=label,
+            problems=problems,
+        ) from None
+
+
+def _message(err: Any) -> str:
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        return "unknown field (check the spelling; see docs/programme-format.md)"
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "union_tag_invalid":
+        return f"unknown obligation kind; use one of: {', '.join(KINDS)}"
+    if kind == "union_tag_not_found":
+        return f"`kind` is missing; use one of: {', '.join(KINDS)}"
+    text = str(err["msg"])
+    if "input" in err and kind not in ("model_type", "dict_type"):
+        text += f" (got {err['input']!r})"
+    return text.replace("Value error, ", "")

@@ -1,0 +1,182 @@
+"""The one protocol every obligation kind implements, and the evaluation context they share.
+
+An obligation is evaluated for all parties and all evaluation dates at once: the context holds
+each category's declarations as a dates × parties matrix, and a rule returns a long table of
+findings (one row per party and date) with the evidence that decided each status.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Protocol
+
+import numpy as np
+import pandas as pd
+
+from disarm.rules import schema
+from disarm.rules.timing import resolve_when
+
+COMPLIANT = "compliant"
+NON_COMPLIANT = "non-compliant"
+NOT_YET_DUE = "not-yet-due"
+NO_DATA = "no-data"
+STATUSES = (COMPLIANT, NON_COMPLIANT, NOT_YET_DUE, NO_DATA)
+
+#: Columns every rule returns (the engine adds obligation, kind, phase, category, rule_source).
+FINDING_COLUMNS = (
+    "party",
+    "date",
+    "status",
+    "limit",
+    "value",
+    "margin",
+    "deadline",
+    "extended",
+    "evidence_date",
+    "evidence_source",
+    "reference_date",
+    "baseline",
+    "note",
+)
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """One category's declarations on the evaluation grid: rows are dates, columns parties."""
+
+    values: np.ndarray[Any, np.dtype[np.float64]]  # NaN where nothing usable was declared
+    present: np.ndarray[Any, np.dtype[np.bool_]]  # a row exists (its value may be missing)
+    sources: np.ndarray[Any, np.dtype[np.object_]]  # the row's source, or None
+
+
+@dataclass
+class Context:
+    """Everything a rule needs: the grid, the declarations, the baselines."""
+
+    parties: tuple[str, ...]
+    dates: pd.DatetimeIndex  # the evaluation grid, sorted
+    horizon: pd.Timestamp  # the last date the evaluation looks at
+    declarations: pd.DataFrame  # tidy: date, party, category, value, source (date <= horizon)
+    baselines: dict[str, dict[str, float]]  # party -> category -> B(c)
+    baseline_notes: dict[str, dict[str, str]]  # party -> category -> where B(c) came from
+    _matrices: dict[str, Matrix] = field(default_factory=dict)
+
+    def matrix(self, category: str) -> Matrix:
+        """The category's declarations as a dates × parties matrix (cached)."""
+        if category not in self._matrices:
+            self._matrices[category] = self._build(category)
+        return self._matrices[category]
+
+    def _build(self, category: str) -> Matrix:
+        rows = self.declarations[self.declarations["category"] == category]
+        shape = (len(self.dates), len(self.parties))
+        values = np.full(shape, np.nan)
+        present = np.zeros(shape, dtype=bool)
+        sources = np.full(shape, None, dtype=object)
+        if len(rows):
+            r = self.dates.get_indexer(pd.Index(rows["date"]))
+            c = pd.Index(self.parties).get_indexer(pd.Index(rows["party"]))
+            keep = (r >= 0) & (c >= 0)
+            r, c = r[keep], c[keep]
+            values[r, c] = rows["value"].to_numpy(dtype=float)[keep]
+            present[r, c] = True
+            sources[r, c] = rows["source"].to_numpy(dtype=object)[keep]
+        return Matrix(values, present, sources)
+
+    def baseline_array(self, category: str) -> np.ndarray[Any, np.dtype[np.float64]]:
+        """B(category) for each party, NaN where unknown."""
+        return np.array(
+            [self.baselines.get(p, {}).get(category, np.nan) for p in self.parties], dtype=float
+        )
+
+
+class Obligation(Protocol):
+    """What the engine needs of an obligation, whatever its kind."""
+
+    id: str
+    kind: str
+    phase: str
+    source: str
+
+    @property
+    def category(self) -> str: ...
+
+    def deadline(self, party: str) -> dt.date:
+        """The date from which the obligation binds `party`, extensions included."""
+        ...
+
+    def evaluate(self, ctx: Context) -> pd.DataFrame:
+        """Findings for every party and evaluation date, columns FINDING_COLUMNS."""
+        ...
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Common ground of the obligation kinds: per-party terms, deadlines and extensions."""
+
+    spec: Any  # one of the schema obligation models
+    phase: str
+    eif: dt.date
+    default_due: dt.date
+    parties: tuple[str, ...]
+    overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
+    extensions: dict[str, dt.date] = field(default_factory=dict)
+
+    kind: ClassVar[str] = ""
+
+    @property
+    def id(self) -> str:
+        return str(self.spec.id)
+
+    @property
+    def source(self) -> str:
+        return str(self.spec.source)
+
+    @property
+    def category(self) -> str:
+        return str(getattr(self.spec, "category", ""))
+
+    def terms(self, party: str) -> Any:
+        """The obligation's terms for `party`: the common terms with any written asymmetry."""
+        update = self.overrides.get(party)
+        if not update:
+            return self.spec
+        return type(self.spec).model_validate({**self.spec.model_dump(), **update})
+
+    def original_deadline(self, party: str) -> dt.date:
+        due = self.terms(party).due
+        return self.default_due if due is None else resolve_when(due, self.eif)
+
+    def deadline(self, party: str) -> dt.date:
+        return self.extensions.get(party, self.original_deadline(party))
+
+    def until(self, party: str) -> dt.date | None:
+        end = self.terms(party).until
+        return None if end is None else resolve_when(end, self.eif)
+
+    def evaluate(self, ctx: Context) -> pd.DataFrame:
+        """Findings for every party and evaluation date (see `Obligation.evaluate`)."""
+        raise NotImplementedError
+
+    def deadlines(self) -> np.ndarray[Any, np.dtype[np.datetime64]]:
+        return np.array([np.datetime64(self.deadline(p), "D") for p in self.parties])
+
+    def ends(self) -> np.ndarray[Any, np.dtype[np.datetime64]]:
+        far = np.datetime64("9999-12-31", "D")
+        return np.array(
+            [far if (u := self.until(p)) is None else np.datetime64(u, "D") for p in self.parties]
+        )
+
+    def extended(self) -> np.ndarray[Any, np.dtype[np.bool_]]:
+        return np.array([p in self.extensions for p in self.parties])
+
+
+def condition_of(spec: schema.Status) -> tuple[str, float]:
+    """A status obligation's comparison and required value: ("eq"|"le"|"ge", value)."""
+    if spec.equals is not None:
+        return "eq", spec.equals
+    if spec.at_most is not None:
+        return "le", spec.at_most
+    assert spec.at_least is not None
+    return "ge", spec.at_least

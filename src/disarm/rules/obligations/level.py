@@ -1,0 +1,94 @@
+"""Shared evaluation of the obligations that bound a declared level on every date.
+
+Ceiling, elimination, status and prohibition differ only in their limit and comparison; all
+of them compare the value a party declared on an evaluation date with a per-party limit, from
+the deadline on. Before the deadline a finding is `not-yet-due` (the value and the limit are
+still shown); a missing row or value, or a limit that needs an unknown baseline, is `no-data`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from disarm.rules.obligations.base import (
+    COMPLIANT,
+    NO_DATA,
+    NON_COMPLIANT,
+    NOT_YET_DUE,
+    Context,
+    Rule,
+)
+from disarm.rules.obligations.frames import date_matrix, long_findings
+
+Array = np.ndarray[Any, Any]
+
+
+@dataclass(frozen=True)
+class LevelRule(Rule):
+    """A rule `value (op) limit` from the deadline on; subclasses give limits and ops."""
+
+    def limits(self, ctx: Context) -> tuple[Array, Array]:
+        """Per party: the limit (NaN if unknown) and the comparison ("le", "eq" or "ge")."""
+        raise NotImplementedError
+
+    def baselines_used(self, ctx: Context) -> Array:
+        """Per party, the baseline the limit depends on (NaN when it does not depend on one)."""
+        return np.full(len(self.parties), np.nan)
+
+    def evaluate(self, ctx: Context) -> pd.DataFrame:
+        m = ctx.matrix(self.category)
+        limit, ops = self.limits(ctx)
+        dates = date_matrix(ctx)
+        due = self.deadlines()[None, :]
+        keep = dates <= self.ends()[None, :]
+        value = m.values
+        lim = np.broadcast_to(limit, value.shape)
+        le, eq = (ops == "le")[None, :], (ops == "eq")[None, :]
+        with np.errstate(invalid="ignore"):
+            margin = np.where(le, lim - value, np.where(eq, -np.abs(value - lim), value - lim))
+            ok = np.where(eq, value == lim, margin >= 0)
+        not_due = dates < due
+        missing = np.isnan(value)
+        unknown_limit = np.isnan(lim)
+        status = np.select(
+            [not_due, missing, unknown_limit, ok],
+            [NOT_YET_DUE, NO_DATA, NO_DATA, COMPLIANT],
+            NON_COMPLIANT,
+        ).astype(object)
+        note = np.select(
+            [~m.present, missing, unknown_limit],
+            [
+                "no declaration on this date",
+                "declared without a value",
+                "limit unknown: no baseline for this party",
+            ],
+            "",
+        ).astype(object)
+        return long_findings(
+            ctx,
+            keep,
+            {
+                "status": status,
+                "limit": lim,
+                "value": value,
+                "margin": margin,
+                "deadline": self.deadlines().astype("datetime64[ns]"),
+                "extended": self.extended(),
+                "evidence_date": np.where(
+                    m.present, dates.astype("datetime64[ns]"), np.datetime64("NaT", "ns")
+                ),
+                "evidence_source": m.sources,
+                "baseline": self.baselines_used(ctx),
+                "note": note,
+                "op": ops,
+            },
+        )
+
+
+def uniform(parties: tuple[str, ...], value: Any) -> Array:
+    """A length-P array holding `value` for every party."""
+    return np.array([value] * len(parties), dtype=object if isinstance(value, str) else float)

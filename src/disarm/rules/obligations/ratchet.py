@@ -1,0 +1,81 @@
+"""Non-increase: the irreversibility ratchet.
+
+From the deadline on, a party's declared value may not rise above its previous declared value
+(the latest earlier declaration that is itself on or after the deadline). The first declaration
+under the ratchet sets the reference and is compliant.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+import pandas as pd
+
+from disarm.rules.obligations.base import (
+    COMPLIANT,
+    NO_DATA,
+    NON_COMPLIANT,
+    NOT_YET_DUE,
+    Context,
+    Rule,
+)
+from disarm.rules.obligations.frames import date_matrix, long_findings
+
+
+@dataclass(frozen=True)
+class NonIncreaseRule(Rule):
+    """value(t) ≤ value(previous declaration), for declarations on or after the deadline."""
+
+    kind: ClassVar[str] = "non-increase"
+
+    def evaluate(self, ctx: Context) -> pd.DataFrame:
+        m = ctx.matrix(self.category)
+        dates = date_matrix(ctx)
+        due = self.deadlines()[None, :]
+        in_force = dates >= due
+        value = m.values
+        counted = np.where(in_force, value, np.nan)
+        stamps = np.where(
+            ~np.isnan(counted), dates.astype("datetime64[ns]"), np.datetime64("NaT", "ns")
+        )
+        previous = pd.DataFrame(counted).ffill().shift(1).to_numpy(dtype=float)
+        previous_date = pd.DataFrame(stamps).ffill().shift(1).to_numpy(dtype="datetime64[ns]")
+        missing = np.isnan(value)
+        first = np.isnan(previous)
+        with np.errstate(invalid="ignore"):
+            margin = previous - value
+            ok = margin >= 0
+        status = np.select(
+            [~in_force, missing, first, ok],
+            [NOT_YET_DUE, NO_DATA, COMPLIANT, COMPLIANT],
+            NON_COMPLIANT,
+        ).astype(object)
+        note = np.select(
+            [~m.present, missing, in_force & first],
+            [
+                "no declaration on this date",
+                "declared without a value",
+                "first declaration under the ratchet: sets the reference",
+            ],
+            "",
+        ).astype(object)
+        return long_findings(
+            ctx,
+            dates <= self.ends()[None, :],
+            {
+                "status": status,
+                "limit": previous,
+                "value": value,
+                "margin": margin,
+                "deadline": self.deadlines().astype("datetime64[ns]"),
+                "extended": self.extended(),
+                "evidence_date": np.where(
+                    m.present, dates.astype("datetime64[ns]"), np.datetime64("NaT", "ns")
+                ),
+                "evidence_source": m.sources,
+                "reference_date": previous_date,
+                "note": note,
+            },
+        )

@@ -1,0 +1,202 @@
+"""Reporting: a baseline declaration within D days of the start, then one every M months.
+
+Checkpoints, per party:
+- the baseline, due `start + D days` (an extension replaces this date): met by the party's
+  first declaration if it is dated on or before the due date;
+- after each declaration dated `e`, the next is due by `e + M months + grace days`; after the
+  party's last declaration (or a missed baseline), further checkpoints follow every M months up
+  to the evaluation horizon.
+
+A checkpoint is `compliant` when the next declaration came in time; `no-data` when it came in
+time without values (an exchange is recorded but its figures are not available);
+`not-yet-due` when its due date lies after the horizon and nothing has come yet;
+`non-compliant` when the declaration came late or never although the record holds another
+party's declaration in the same period; and `no-data` when no party at all declared in that
+period: the input then has a gap (an exchange not in the record), not evidence against one
+party. `margin` is in days: the due date minus the date of the declaration that met it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from disarm.rules.obligations.base import (
+    COMPLIANT,
+    NO_DATA,
+    NON_COMPLIANT,
+    NOT_YET_DUE,
+    Context,
+    Rule,
+)
+from disarm.rules.obligations.frames import conform
+from disarm.rules.timing import Duration, resolve_when, shift_dates, to_datetime64
+
+_COLUMNS = ["party", "date", "reference_date", "has_value", "window_start", "evidence_date"]
+
+
+@dataclass(frozen=True)
+class ReportingRule(Rule):
+    """Declarations must arrive on time: a baseline, then every `every_months` months."""
+
+    kind: ClassVar[str] = "reporting"
+    scope: tuple[str, ...] = ()  # the categories whose declarations count as a report
+
+    @property
+    def category(self) -> str:
+        return ",".join(self.scope)
+
+    def original_deadline(self, party: str) -> dt.date:
+        """The baseline's due date: the start (`due`, default entry into force) + D days."""
+        terms = self.terms(party)
+        start = self.eif if terms.due is None else resolve_when(terms.due, self.eif)
+        return start + dt.timedelta(days=terms.baseline_within_days)
+
+    def period(self, party: str) -> Duration:
+        terms = self.terms(party)
+        return Duration(terms.every_months, terms.grace_days)
+
+    def events(self, ctx: Context) -> pd.DataFrame:
+        """One row per (party, date) with any declaration in scope; `has_value` if any value."""
+        d = ctx.declarations
+        d = d[d["category"].isin(self.scope) & d["party"].isin(self.parties)]
+        events = (
+            d.assign(has_value=d["value"].notna())
+            .groupby(["party", "date"], observed=True, sort=True)["has_value"]
+            .any()
+            .reset_index()
+        )
+        events["party"] = events["party"].astype(object)
+        events["date"] = events["date"].astype("datetime64[ns]")
+        return events
+
+    def evaluate(self, ctx: Context) -> pd.DataFrame:
+        events = self.events(ctx)
+        horizon = ctx.horizon
+        frame = pd.concat(
+            [
+                self._baseline(events),
+                self._periodic(events),
+                self._chained(events, horizon),
+            ],
+            ignore_index=True,
+        )
+        frame = frame[frame["date"] <= frame["party"].map(self._ends())]
+        stamps = np.sort(events["date"].unique())
+        out = _judge(frame, horizon, stamps)
+        out["deadline"] = out["date"]
+        out["extended"] = out["party"].isin(list(self.extensions)) & frame["baseline"].to_numpy()
+        return conform(out)
+
+    def _ends(self) -> pd.Series:
+        return pd.Series(self.ends().astype("datetime64[ns]"), index=list(self.parties))
+
+    def _baseline(self, events: pd.DataFrame) -> pd.DataFrame:
+        first = events.groupby("party", sort=False).head(1).set_index("party")
+        rows = []
+        for party in self.parties:  # one checkpoint per party, not per declaration
+            rows.append(
+                (
+                    party,
+                    pd.Timestamp(to_datetime64(self.deadline(party))),
+                    first["date"].get(party, pd.NaT),
+                    bool(first["has_value"].get(party, False)),
+                    pd.Timestamp.min,
+                    pd.NaT,
+                )
+            )
+        frame = pd.DataFrame(rows, columns=_COLUMNS)
+        frame["baseline"] = True
+        return _typed(frame)
+
+    def _periodic(self, events: pd.DataFrame) -> pd.DataFrame:
+        parts = [pd.DataFrame(columns=[*_COLUMNS, "baseline"])]
+        groups: dict[Duration, list[str]] = {}
+        for party in self.parties:
+            groups.setdefault(self.period(party), []).append(party)
+        for period, members in groups.items():
+            e = events[events["party"].isin(members)]
+            grouped = e.groupby("party", sort=False)
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "party": e["party"].to_numpy(),
+                        "date": shift_dates(e["date"], period).to_numpy(),
+                        "reference_date": grouped["date"].shift(-1).to_numpy(),
+                        "has_value": grouped["has_value"].shift(-1).fillna(False).to_numpy(bool),
+                        "window_start": e["date"].to_numpy(),
+                        "evidence_date": e["date"].to_numpy(),
+                        "baseline": False,
+                    }
+                )
+            )
+        return _typed(pd.concat(parts, ignore_index=True))
+
+    def _chained(self, events: pd.DataFrame, horizon: pd.Timestamp) -> pd.DataFrame:
+        """Checkpoints after a party's last declaration (or missed baseline), to the horizon."""
+        last = events.groupby("party", sort=False)["date"].last()
+        rows = []
+        for party in self.parties:  # per party: the missed periods after its last report
+            period = self.period(party)
+            if party in last.index:
+                previous = pd.Timestamp(last[party]).date()
+                due = period.after(previous)
+            else:
+                previous = None
+                due = self.deadline(party)
+            if previous is None:  # missed baseline: the first periodic report follows it
+                start, due = due, Duration(period.months, 0).after(due)
+            else:
+                start = due
+                due = Duration(period.months, 0).after(due)
+            while pd.Timestamp(start) <= horizon:
+                rows.append((party, pd.Timestamp(due), pd.NaT, False, pd.Timestamp(start), pd.NaT))
+                start, due = due, Duration(period.months, 0).after(due)
+        frame = pd.DataFrame(rows, columns=_COLUMNS)
+        frame["baseline"] = False
+        return _typed(frame)
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    for column in ("date", "reference_date", "window_start", "evidence_date"):
+        frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]")
+    frame["has_value"] = frame["has_value"].astype(bool)
+    frame["baseline"] = frame["baseline"].astype(bool)
+    return frame
+
+
+def _judge(frame: pd.DataFrame, horizon: pd.Timestamp, stamps: Any) -> pd.DataFrame:
+    due, came = frame["date"], frame["reference_date"]
+    start = frame["window_start"].fillna(pd.Timestamp.min)
+    in_window = np.searchsorted(stamps, due.to_numpy(), side="right") - np.searchsorted(
+        stamps, start.to_numpy(), side="right"
+    )
+    on_time = (came.notna() & (came <= due)).to_numpy()
+    has = frame["has_value"].to_numpy()
+    future = ~on_time & (due > horizon).to_numpy()
+    others = in_window > 0
+    late = came.notna().to_numpy() & ~on_time
+    conditions = [on_time & has, on_time, future, others & late, others]
+    status = np.select(
+        conditions, [COMPLIANT, NO_DATA, NOT_YET_DUE, NON_COMPLIANT, NON_COMPLIANT], NO_DATA
+    )
+    note = np.select(
+        conditions,
+        [
+            "declared on time",
+            "declared on time without values",
+            "not yet due",
+            "declared late (other parties declared in the period)",
+            "missing (other parties declared in the period)",
+        ],
+        "no party declared in this period: a gap in the record",
+    )
+    out = frame[["party", "date", "reference_date", "evidence_date"]].copy()
+    out["status"] = status.astype(object)
+    out["margin"] = (due - came).dt.days.astype(float).to_numpy()
+    out["note"] = note.astype(object)
+    return out
