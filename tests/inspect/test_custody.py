@@ -63,7 +63,7 @@ def test_back_from_dismantled() -> None:
 
 
 def test_back_from_separated_to_dismantled() -> None:
-    lines = CLEAN[:12] + ["W1,2026-02-12T10:00:00Z,Plant-D,dismantled,host,,,,"]
+    lines = [*CLEAN[:12], "W1,2026-02-12T10:00:00Z,Plant-D,dismantled,host,,,,"]
     assert codes(lines) == ["back_from_dismantled"]
 
 
@@ -84,7 +84,7 @@ def test_two_places_without_transit() -> None:
 def test_broken_seal() -> None:
     lines = replace(5, "W1,2026-02-01T08:00:00Z,Base-A,seal_broken,inspector,T-001,S-100,,")
     got = findings(lines)
-    assert [f.code for f in got][0] == "broken_seal"
+    assert next(f.code for f in got) == "broken_seal"
     assert got[0].evidence[0].line == 5  # the seal's application is part of the evidence
 
 
