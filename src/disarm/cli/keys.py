@@ -1,8 +1,262 @@
-"""`disarm keys` and `disarm party`: signing keys and the party registry."""
+"""`disarm keys` and `disarm party`: signing keys and the party registry.
+
+Private key files are JSON, written with mode 0600 at creation (never chmod-ed afterwards),
+never overwritten, and never printed: commands print only the party, key id and public key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import typer
+from nacl.signing import SigningKey
 
 from disarm.cli.app import group
+from disarm.cli.output import emit, print_json
+from disarm.crypto.registry import Role
+from disarm.crypto.statements import check_party_id, check_time, key_id
+from disarm.errors import BadInput, NotFound
+from disarm.service import registry as svc
+from disarm.store import TiledLog, create_log, open_log
 
 keys_app = group("keys", "Ed25519 signing keys: generate, show.")
 party_app = group(
     "party", "The registry of parties (states, inspectorate, witnesses) and their keys."
 )
+
+KEY_VERSION = "disarm.key/v1"
+
+# -- shared helpers for the crypto commands (also used by `declare` and `verify`) --------------
+
+
+def write_secret_file(path: Path, data: bytes) -> None:
+    """Write `data` to a new file with mode 0600, atomically; never overwrite an existing file."""
+    if path.exists():
+        raise BadInput(f"{path} already exists; refusing to overwrite a secret file")
+    if not path.parent.is_dir():
+        raise NotFound(f"directory {path.parent} does not exist", source=str(path))
+    tmp = path.parent / f".{path.name}.{secrets.token_hex(8)}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.link(tmp, path)  # fails if `path` appeared meanwhile: no overwrite
+    except FileExistsError as exc:
+        raise BadInput(f"{path} already exists; refusing to overwrite a secret file") from exc
+    finally:
+        tmp.unlink(missing_ok=True)
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def read_json(path: Path, what: str) -> Any:
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except FileNotFoundError as exc:
+        raise NotFound(f"{what} {path} does not exist") from exc
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BadInput(f"{what} {path} is not valid JSON: {exc}") from exc
+
+
+def load_signer(path: Path) -> svc.Signer:
+    """Load a key file written by `disarm keys generate`."""
+    data = read_json(path, "key file")
+    try:
+        if data.get("v") != KEY_VERSION:
+            raise ValueError(f"not a {KEY_VERSION} key file")
+        key = SigningKey(bytes.fromhex(data["private_key"]))
+        signer = svc.Signer(check_party_id(data["party"]), key)
+        if bytes.fromhex(data["public_key"]) != signer.public_key:
+            raise ValueError("its public key does not match its private key")
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
+        raise BadInput(f"key file {path} is not usable: {exc}") from None
+    return signer
+
+
+def parse_key_hex(text: str, what: str = "public key") -> bytes:
+    try:
+        key = bytes.fromhex(text)
+    except ValueError:
+        key = b""
+    if len(key) != 32:
+        raise BadInput(f"the {what} must be 64 hexadecimal digits (32 bytes), got {text!r}")
+    return key
+
+
+def now_or(time: str | None) -> str:
+    if time is not None:
+        return check_time(time)
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@contextmanager
+def opened_log(path: Path) -> Iterator[TiledLog]:
+    with open_log(path) as log:
+        yield log
+
+
+LOG_OPT = typer.Option(..., "--log", help="The transparency log directory (or postgresql:// URL).")
+KEY_OPT = typer.Option(..., "--key", help="Your key file (from `disarm keys generate`).")
+TIME_OPT = typer.Option(
+    None, "--time", help="Statement time, ISO 8601 UTC (default: now), e.g. 2026-01-31T12:00:00Z."
+)
+JSON_OPT = typer.Option(False, "--json", help="Print the result as JSON.")
+TRUST_OPT = typer.Option(
+    ...,
+    "--trust",
+    envvar="DISARM_TRUST",
+    help="The inspectorate's genesis public key (hex), obtained out of band: the trust anchor.",
+)
+
+
+# -- keys ---------------------------------------------------------------------------------------
+
+
+def _key_row(party: str, public_key: bytes) -> dict[str, str]:
+    return {"party": party, "key_id": key_id(public_key), "public_key": public_key.hex()}
+
+
+@keys_app.command("generate")
+def keys_generate(
+    party: str = typer.Option(..., "--party", help="The party id this key signs for."),
+    out: Path = typer.Option(
+        ..., "--out", help="Key file to create (mode 0600, never overwritten)."
+    ),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Generate an Ed25519 key pair; write the key file; print the key id and public key."""
+    check_party_id(party)
+    key = SigningKey.generate()
+    public = bytes(key.verify_key)
+    data = {**_key_row(party, public), "v": KEY_VERSION, "private_key": bytes(key).hex()}
+    write_secret_file(out, (json.dumps(data, indent=2) + "\n").encode())
+    row = _key_row(party, public)
+    if as_json:
+        print_json(row)
+    else:
+        typer.echo(f"party {party}\nkey_id {row['key_id']}\npublic_key {row['public_key']}")
+
+
+@keys_app.command("show")
+def keys_show(key: Path = KEY_OPT, as_json: bool = JSON_OPT) -> None:
+    """Print the party, key id and public key of a key file (never the private key)."""
+    signer = load_signer(key)
+    row = _key_row(signer.party, signer.public_key)
+    if as_json:
+        print_json(row)
+    else:
+        typer.echo(f"party {row['party']}\nkey_id {row['key_id']}\npublic_key {row['public_key']}")
+
+
+# -- party ----------------------------------------------------------------------------------------
+
+
+@party_app.command("register")
+def party_register(
+    log: Path = LOG_OPT,
+    key: Path = KEY_OPT,
+    party: str = typer.Option(..., "--party", help="Party id to register."),
+    role: Role = typer.Option(..., "--role", help="The party's role."),
+    public_key: str | None = typer.Option(
+        None, "--public-key", help="The party's public key (hex); not needed for the genesis."
+    ),
+    name: str = typer.Option("", "--name", help="Display name of the party."),
+    origin: str | None = typer.Option(
+        None, "--origin", help="Log origin line, when the genesis creates a new log."
+    ),
+    time: str | None = TIME_OPT,
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Register a party (signed by the inspectorate).
+
+    On an empty or missing log, registering the key file's own party as inspectorate writes the
+    genesis statement: that key becomes the log's trust anchor.
+    """
+    signer = load_signer(key)
+    check_party_id(party)
+    when = now_or(time)
+    genesis = party == signer.party and role is Role.INSPECTORATE
+    if genesis and not log.exists():
+        if origin is None:
+            raise BadInput("--origin is required to create a new log")
+        create_log(log, origin).close()
+    with opened_log(log) as store:
+        if genesis and store.size == 0:
+            index = svc.bootstrap(store, signer, when, name=name)
+        else:
+            if public_key is None:
+                raise BadInput("--public-key is required to register another party")
+            index = svc.register_party(
+                store, signer, party, role, parse_key_hex(public_key), when, name=name
+            )
+    _print_index(index, "registry statement", as_json)
+
+
+@party_app.command("rotate")
+def party_rotate(
+    log: Path = LOG_OPT,
+    key: Path = KEY_OPT,
+    new_key: Path = typer.Option(..., "--new-key", help="Key file of the new key."),
+    time: str | None = TIME_OPT,
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Rotate your key: sign with the current key; the new key becomes active."""
+    signer, new = load_signer(key), load_signer(new_key)
+    if new.party != signer.party:
+        raise BadInput(f"the new key file is for {new.party!r}, not {signer.party!r}")
+    with opened_log(log) as store:
+        index = svc.rotate_key(store, signer, new.public_key, now_or(time))
+    _print_index(index, "key rotation", as_json)
+
+
+@party_app.command("revoke")
+def party_revoke(
+    log: Path = LOG_OPT,
+    key: Path = KEY_OPT,
+    party: str = typer.Option(..., "--party", help="Party whose key is revoked."),
+    revoked: str = typer.Option(..., "--key-id", help="Key id to revoke."),
+    reason: str = typer.Option("unspecified", "--reason", help="Why the key is revoked."),
+    time: str | None = TIME_OPT,
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Revoke a key (your own, or any party's if you are the inspectorate)."""
+    with opened_log(log) as store:
+        index = svc.revoke_key(store, load_signer(key), party, revoked, reason, now_or(time))
+    _print_index(index, "key revocation", as_json)
+
+
+@party_app.command("list")
+def party_list(log: Path = LOG_OPT, trust: str = TRUST_OPT, as_json: bool = JSON_OPT) -> None:
+    """Rebuild the registry from the log (verifying every statement) and list the parties."""
+    with opened_log(log) as store:
+        registry = svc.replay(store, parse_key_hex(trust, "trust anchor"))
+    if as_json:
+        print_json([p.to_json() for p in registry.parties.values()])
+        return
+    rows = []
+    for p in registry.parties.values():
+        for k in p.keys.values():
+            rows.append(
+                {"party": p.id, "role": p.role.value, "key_id": k.key_id, "status": k.status.value}
+            )
+    emit(rows, title="parties")
+
+
+def _print_index(index: int, what: str, as_json: bool) -> None:
+    if as_json:
+        print_json({"index": index})
+    else:
+        typer.echo(f"{what} logged at index {index}", err=True)
+        typer.echo(str(index))
