@@ -22,6 +22,14 @@ from disarm.tlog.merkle import (
     verify_consistency,
     verify_inclusion,
 )
+from disarm.tlog.subtree import (
+    covering_subtrees,
+    is_valid_subtree,
+    subtree_consistency_proof,
+    subtree_inclusion_proof,
+    verify_subtree_consistency,
+    verify_subtree_inclusion,
+)
 
 # ----------------------------------------------------------------------------- the reference
 
@@ -213,3 +221,41 @@ def test_edges() -> None:
         verify_consistency(5, 5, [], tree.root(), tree.root(4))
     with pytest.raises(VerificationError, match="rollback"):
         verify_consistency(5, 4, [], tree.root(), tree.root(4))
+
+
+# ----------------------------------------------------------------------------- subtrees (MTC)
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data(), size=sizes)
+def test_subtree_proofs_verify_and_reject_tampering(data: st.DataObject, size: int) -> None:
+    leaves = _leaves(size)
+    src = RecordingSource(leaves)
+    end = data.draw(st.integers(1, size))
+    start = data.draw(st.integers(0, end - 1))
+    (ls, mid), (ms, me) = covering_subtrees(start, end)
+    assert ls <= start and mid == ms and me == end
+    assert is_valid_subtree(ls, mid) and is_valid_subtree(ms, me)
+    assert start - ls < max(mid - start, 1)
+    for s, e in ((ls, mid), (ms, me)):
+        if s == e:
+            continue
+        sub = ref_mth(leaves[s:e])
+        proof = subtree_consistency_proof(src, s, e, size)
+        verify_subtree_consistency(s, e, size, proof, sub, ref_mth(leaves))
+        if s == 0:
+            assert proof == (ref_subproof(e, leaves, True) if e < size else [])
+        with pytest.raises(VerificationError):
+            verify_subtree_consistency(s, e, size, proof, leaf_hash(b"x"), ref_mth(leaves))
+        if proof:
+            with pytest.raises(VerificationError):
+                verify_subtree_consistency(s, e, size, proof[:-1], sub, ref_mth(leaves))
+        index = data.draw(st.integers(s, e - 1))
+        path = subtree_inclusion_proof(src, index, s, e)
+        assert path == ref_path(index - s, leaves[s:e])
+        verify_subtree_inclusion(leaves[index], index, s, e, path, sub)
+        with pytest.raises(VerificationError):
+            verify_subtree_inclusion(leaves[index], index, s, e, path, leaf_hash(b"x"))
+    for start_, end_ in src.asked:  # the store can serve these with O(log n) reads
+        n = end_ - start_
+        assert (n & (n - 1) == 0 and start_ % n == 0) or is_valid_subtree(start_, end_)
