@@ -29,8 +29,11 @@ JSON_OPT = typer.Option(False, "--json", help="Print JSON (a list of objects) in
 CSV_OPT = typer.Option(False, "--csv", help="Print CSV instead of a table.")
 
 
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` atomically (temp file in the same directory, fsync, replace)."""
+def write_text_atomic(path: Path, text: str, *, mode: int = 0o644) -> None:
+    """Write `text` to `path` atomically (temp file in the same directory, fsync, replace).
+
+    The file gets permission bits `mode` (reports and data are not secret).
+    """
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
@@ -41,6 +44,7 @@ def write_text_atomic(path: Path, text: str) -> None:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -1,0 +1,95 @@
+"""`disarm report`: a self-contained HTML compliance report (charts and verdict tables)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from disarm import data
+from disarm.cli.app import app
+from disarm.cli.data import write_text_atomic
+from disarm.cli.output import emit, stderr
+from disarm.errors import BadInput
+from disarm.report.build import from_evaluation
+from disarm.report.document import json_records
+from disarm.report.render import render_html
+from disarm.rules import Programme, evaluate, load_declarations, load_programme
+
+
+def parse_baselines_option(
+    text: str | None, programme: Programme
+) -> dict[str, dict[str, float]] | None:
+    """``SIPRI:2024`` / ``FAS:2023`` -> central values of the bundled estimates; None if unset.
+
+    Only the programme's parties and categories are kept (the others are not baselines of it).
+    """
+    if text is None:
+        return None
+    source, _, year = text.partition(":")
+    if not year.isdigit():
+        raise BadInput(f"--baselines {text!r}: write SOURCE:YEAR, e.g. SIPRI:2024")
+    published = data.baselines(int(year), source)
+    return {
+        p: {c: float(q.central) for c, q in cats.items() if c in programme.categories}
+        for p, cats in published.items()
+        if p in programme.parties
+    }
+
+
+@app.command("report")
+def report(
+    programme: str = typer.Option(
+        ..., "--programme", "-p", help="Built-in programme name (new-start, model) or a YAML file."
+    ),
+    declarations: Path = typer.Option(
+        ..., "--declarations", "-d", help="Tidy declarations: CSV or JSON Lines."
+    ),
+    as_of: str | None = typer.Option(
+        None, "--as-of", help="Evaluate as of this date (YYYY-MM-DD); later rows are ignored."
+    ),
+    out: Path = typer.Option(
+        Path("report.html"), "--out", "-o", help="Where to write the HTML report."
+    ),
+    baselines: str | None = typer.Option(
+        None,
+        "--baselines",
+        help="Take baselines from the bundled estimates, SOURCE:YEAR (e.g. SIPRI:2024), "
+        "instead of the declarations at entry into force.",
+    ),
+    title: str | None = typer.Option(None, "--title", help="Title of the report."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+    as_csv: bool = typer.Option(False, "--csv", help="Print the summary as CSV."),
+) -> None:
+    """Evaluate declarations against a programme and write a self-contained HTML report.
+
+    One chart per party and category (declared series against the ceiling schedule, deadlines
+    marked), verdict tables per party and phase, a summary, and the sources. Prints the
+    per-party, per-phase summary. Exit code 0 when the report is written, whatever the verdicts
+    (use `disarm comply` to gate on compliance); 2 on bad input.
+    """
+    if as_json and as_csv:
+        raise BadInput("choose one of --json and --csv")
+    prog = load_programme(programme)
+    decls = load_declarations(declarations, programme=prog)
+    base = parse_baselines_option(baselines, prog)
+    result = evaluate(prog, decls, as_of=as_of, baselines=base)
+    doc = from_evaluation(
+        prog,
+        decls,
+        result,
+        as_of=result.as_of,
+        baselines=base,
+        title=title,
+        data_sources=[("Declarations", str(declarations))],
+    )
+    with stderr.status("rendering charts"):
+        html = render_html(doc)
+    write_text_atomic(out, html)
+    stderr.print(f"wrote {out} ({len(doc.chart_keys())} charts)", highlight=False)
+    emit(
+        json_records(result.summary),
+        as_json=as_json,
+        as_csv=as_csv,
+        title=f"{prog.id}: verdicts per party and phase",
+    )
