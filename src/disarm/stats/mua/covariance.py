@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy.linalg import lapack
 
 from disarm.errors import BadInput
 from disarm.stats.mua.model import BalanceArea, FloatArray
@@ -225,12 +226,16 @@ def cholesky_factor(cov: FloatArray, *, source: str | None = None) -> FloatArray
             f"{int(zero[0]) + 1}: the covariance is singular (are all errors zero?)",
             source=source,
         )
-    try:
-        factor = np.linalg.cholesky(cov)
-    except np.linalg.LinAlgError as exc:
+    # LAPACK potrf reports the order of the first leading minor that is not positive definite.
+    factor, info = lapack.dpotrf(cov, lower=1, clean=1)
+    if info > 0:
         raise BadInput(
-            "the MUF covariance is not positive definite; check the error model", source=source
-        ) from exc
+            f"the MUF covariance is not positive definite: period {info} is (numerically) "
+            "determined by the earlier periods; check the error model (are some errors zero?)",
+            source=source,
+        )
+    if info < 0:  # pragma: no cover - an argument error inside LAPACK
+        raise BadInput("the MUF covariance could not be factorised", source=source)
     # Conditional variance of period i given 1..i-1, relative to its variance.
     ratio = np.square(np.diag(factor)) / diag
     bad = np.flatnonzero(~(ratio > SINGULAR_TOLERANCE))
