@@ -1,0 +1,243 @@
+"""`disarm declare` and `disarm reveal`, including bad input that must change nothing."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .test_keys import log_size, setup_log
+
+ITEMS = (
+    "id,category,region,status\n"
+    "W1,warhead,north,stored\nW2,warhead,south,deployed\nL1,launcher,north,deployed\n"
+)
+COUNTS = "category,count\nwarhead,2\nlauncher,1\n"
+
+
+def write(tmp: Path, name: str, text: str) -> str:
+    (tmp / name).write_text(text)
+    return str(tmp / name)
+
+
+def declare(
+    cli: Any,
+    env: dict[str, str],
+    tmp: Path,
+    *extra: str,
+    items: str = ITEMS,
+    counts: str = COUNTS,
+    key: str = "a",
+    opening: str = "op.json",
+) -> Any:
+    return cli(
+        "declare",
+        "--log",
+        env["log"],
+        "--key",
+        env[key],
+        "--items",
+        write(tmp, "items.csv", items),
+        "--public",
+        write(tmp, "counts.csv", counts),
+        "--programme",
+        "P",
+        "--declaration-id",
+        "D1",
+        "--region-size",
+        "4",
+        "--opening",
+        str(tmp / opening),
+        *extra,
+    )
+
+
+@pytest.fixture
+def env(cli: Any, tmp_path: Path) -> dict[str, str]:
+    return setup_log(cli, tmp_path)
+
+
+def test_declare_writes_opening_and_logs_commitment(
+    cli: Any, env: dict[str, str], tmp_path: Path
+) -> None:
+    size = log_size(env["log"])
+    r = declare(cli, env, tmp_path, "--json", "--time", "2026-02-01T00:00:00Z")
+    assert r.exit_code == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["index"] == size and out["total"] == 3
+    opening = tmp_path / "op.json"
+    assert stat.S_IMODE(opening.stat().st_mode) == 0o600
+    assert json.loads(opening.read_text())["root"] == out["root"]
+    assert log_size(env["log"]) == size + 1
+    r = cli(
+        "reveal",
+        "--log",
+        env["log"],
+        "--key",
+        env["a"],
+        "--opening",
+        str(opening),
+        "--region",
+        "north",
+        "--json",
+    )
+    assert r.exit_code == 0, r.stderr
+    assert json.loads(r.stdout) == {"index": size + 1, "kind": "region", "leaves": 4, "items": 2}
+    sel = write(tmp_path, "sel.txt", "W2\n")
+    r = cli(
+        "reveal", "--log", env["log"], "--key", env["a"], "--opening", str(opening), "--select", sel
+    )
+    assert r.exit_code == 0 and r.stdout.strip() == str(size + 2)
+    r = cli(
+        "reveal",
+        "--log",
+        env["log"],
+        "--key",
+        env["a"],
+        "--opening",
+        str(opening),
+        "--category",
+        "launcher",
+    )
+    assert r.exit_code == 0
+
+
+BAD_INPUTS = [
+    ({"items": "id,category,region\nW1,warhead,north\n"}, "header"),
+    ({"items": ITEMS + "W4,warhead\n"}, "expected 4 fields"),
+    (
+        {
+            "items": ITEMS + "W1,warhead,south,stored\n",
+            "counts": "category,count\nwarhead,3\nlauncher,1\n",
+        },
+        "duplicate identifier",
+    ),
+    ({"items": ITEMS + "X,warhead, ,stored\n"}, "item field"),
+    ({"counts": "category,count\nwarhead,two\n"}, "non-negative integer"),
+    ({"counts": "category,count\nwarhead,5\nlauncher,1\n"}, "public count is 5"),
+    ({"extra": ("--regions", "north")}, "unknown regions"),
+    ({"extra": ("--region-size", "1")}, "more than the region size"),
+    ({"key": "insp"}, "role-not-allowed"),
+    ({"extra": ("--time", "yesterday")}, "invalid time"),
+]
+
+
+@pytest.mark.parametrize(("change", "message"), BAD_INPUTS)
+def test_bad_input_exit_2_and_nothing_logged(
+    cli: Any, env: dict[str, str], tmp_path: Path, change: dict[str, Any], message: str
+) -> None:
+    size = log_size(env["log"])
+    kwargs = {k: v for k, v in change.items() if k != "extra"}
+    r = declare(cli, env, tmp_path, *change.get("extra", ()), **kwargs)
+    assert r.exit_code == 2, (r.stdout, r.stderr)
+    assert message in r.stderr
+    assert "Traceback" not in r.stderr
+    assert log_size(env["log"]) == size
+    assert not (tmp_path / "op.json").exists()
+
+
+def test_existing_opening_file_is_never_overwritten(
+    cli: Any, env: dict[str, str], tmp_path: Path
+) -> None:
+    (tmp_path / "op.json").write_text("keep me")
+    size = log_size(env["log"])
+    r = declare(cli, env, tmp_path)
+    assert r.exit_code == 2 and "already exists" in r.stderr
+    assert (tmp_path / "op.json").read_text() == "keep me" and log_size(env["log"]) == size
+
+
+def test_reveal_bad_inputs(cli: Any, env: dict[str, str], tmp_path: Path) -> None:
+    assert declare(cli, env, tmp_path).exit_code == 0
+    op = str(tmp_path / "op.json")
+    size = log_size(env["log"])
+    base = ("reveal", "--log", env["log"], "--opening", op)
+    cases = [
+        ((*base, "--key", env["a"], "--region", "east"), "unknown region"),
+        ((*base, "--key", env["b"], "--region", "north"), "belongs to"),
+        ((*base, "--key", env["a"]), "exactly one"),
+        ((*base, "--key", env["a"], "--region", "north", "--category", "warhead"), "exactly one"),
+        (
+            (*base, "--key", env["a"], "--select", write(tmp_path, "s", "nope\n")),
+            "not in the declaration",
+        ),
+        ((*base, "--key", env["a"], "--category", "submarine"), "no item in category"),
+    ]
+    for args, message in cases:
+        r = cli(*args)
+        assert r.exit_code == 2 and message in r.stderr, (args, r.stderr)
+    (tmp_path / "bad.json").write_text("{not json")
+    r = cli(
+        "reveal",
+        "--log",
+        env["log"],
+        "--key",
+        env["a"],
+        "--opening",
+        str(tmp_path / "bad.json"),
+        "--region",
+        "north",
+    )
+    assert r.exit_code == 2 and "not valid JSON" in r.stderr
+    data = json.loads((tmp_path / "op.json").read_text())
+    data["leaves"][0]["salt"] = "11" * 32
+    (tmp_path / "tampered.json").write_text(json.dumps(data))
+    r = cli(
+        "reveal",
+        "--log",
+        env["log"],
+        "--key",
+        env["a"],
+        "--opening",
+        str(tmp_path / "tampered.json"),
+        "--region",
+        "north",
+    )
+    assert r.exit_code == 2 and "corrupt" in r.stderr
+    assert log_size(env["log"]) == size
+
+
+def test_wrong_opening_file_for_the_declaration(
+    cli: Any, env: dict[str, str], tmp_path: Path
+) -> None:
+    assert declare(cli, env, tmp_path).exit_code == 0
+    # A second, different commitment for the same party and declaration id in another log.
+    other = tmp_path / "other"
+    other.mkdir()
+    env2 = setup_log(cli, other)
+    size = log_size(env["log"])
+    r = cli(
+        "declare",
+        "--log",
+        env2["log"],
+        "--key",
+        str(other / "a.key"),
+        "--items",
+        str(tmp_path / "items.csv"),
+        "--public",
+        str(tmp_path / "counts.csv"),
+        "--programme",
+        "P",
+        "--declaration-id",
+        "D1",
+        "--region-size",
+        "4",
+        "--opening",
+        str(other / "op.json"),
+    )
+    assert r.exit_code == 0, r.stderr
+    r = cli(
+        "reveal",
+        "--log",
+        env["log"],
+        "--key",
+        env["a"],
+        "--opening",
+        str(other / "op.json"),
+        "--region",
+        "north",
+    )
+    assert r.exit_code == 2 and "wrong opening file" in r.stderr
+    assert log_size(env["log"]) == size
