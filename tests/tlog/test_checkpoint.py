@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from disarm.errors import BadInput, VerificationError
 from disarm.tlog.checkpoint import Checkpoint, open_checkpoint, sign_checkpoint
@@ -64,3 +66,20 @@ def test_open_checkpoint_checks_the_log_signature_and_origin() -> None:
     impostor = Signer.from_key_string(generate_key("example.com/log", seed=b"\x01" * 32)[0])
     with pytest.raises(VerificationError, match="no signature from a known key"):
         open_checkpoint(sign_checkpoint(cp, impostor), verifier)
+
+
+_LINE = st.text(st.characters(min_codepoint=0x21, blacklist_categories=("Cs",)), min_size=1)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    origin=_LINE,
+    size=st.integers(0, 2**64 - 1),
+    root=st.binary(min_size=32, max_size=32),
+    extensions=st.lists(_LINE, max_size=3),
+)
+def test_body_and_parse_are_inverse(
+    origin: str, size: int, root: bytes, extensions: list[str]
+) -> None:
+    cp = Checkpoint(origin, size, root, tuple(extensions))
+    assert Checkpoint.parse(cp.body()) == cp

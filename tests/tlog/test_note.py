@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from disarm.errors import BadInput, VerificationError
 from disarm.tlog.note import (
@@ -146,3 +148,28 @@ def test_signing_needs_a_newline_terminated_text() -> None:
         Signer.from_key_string(GO_VKEY)
     text, sigs = split_note(GO_TEXT + "\n" + GO_SIG)
     assert text == GO_TEXT and sigs[0].line() == GO_SIG
+
+
+_TEXT = st.lists(
+    st.text(st.characters(min_codepoint=0x20, blacklist_categories=("Cs",)), max_size=30),
+    min_size=1,
+    max_size=5,
+).map(lambda lines: "".join(line + "\n" for line in lines))
+
+
+@settings(max_examples=60, deadline=None)
+@given(text=_TEXT, seed=st.binary(min_size=32, max_size=32), flip=st.integers(0, 10_000))
+def test_any_text_round_trips_and_any_change_is_caught(text: str, seed: bytes, flip: int) -> None:
+    skey, vkey = generate_key("fuzz.example", seed=seed)
+    verifier = Verifier.from_key_string(vkey)
+    note = sign_note(text, [Signer.from_key_string(skey)])
+    assert open_note(note, [verifier]).text == text
+    raw = bytearray(note.encode())
+    at = flip % len(raw)
+    raw[at] ^= 0x01
+    try:
+        opened = open_note(bytes(raw), [verifier])
+    except (BadInput, VerificationError):
+        return
+    # A flip that still parses and verifies cannot have touched the text or the signature.
+    assert opened.text == text

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from disarm.errors import BadInput, Conflict, VerificationError
 from disarm.tlog.checkpoint import Checkpoint, sign_checkpoint
@@ -129,3 +131,50 @@ def test_proof_file_round_trip_and_errors() -> None:
             parse_proof(bad)
     with pytest.raises(BadInput, match="more than 63"):
         parse_proof(format_proof(1, [bytes(32)] * 64))
+
+
+# ----------------------------------------------------------------------------- properties
+
+FORK = InMemoryTree([leaf_hash(b"fork" + str(i).encode()) for i in range(40)])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    steps=st.lists(
+        st.tuples(st.integers(1, 40), st.booleans(), st.integers(0, 3)), min_size=1, max_size=12
+    )
+)
+def test_the_witness_never_cosigns_two_inconsistent_views(
+    steps: list[tuple[int, bool, int]],
+) -> None:
+    """Whatever a (possibly lying) log submits, every checkpoint the witness cosigns extends
+    every earlier one, and its state never goes back."""
+    latest: LogState | None = None
+    cosigned: list[tuple[int, bytes]] = []
+    t = 0
+    for size, honest, old_shift in steps:
+        tree = TREE if honest else FORK
+        latest_size = latest.size if latest else 0
+        old = max(0, latest_size - old_shift) if old_shift < 3 else latest_size
+        proof = tree.consistency_proof(old, size) if 0 < old < size else []
+        t += 1
+        try:
+            result = add_checkpoint(
+                note=_note(size, tree=tree),
+                old_size=old,
+                proof=proof,
+                log_key=LOG_VKEY,
+                latest=latest,
+                signer=WITNESS,
+                timestamp=t,
+            )
+        except (Conflict, VerificationError, BadInput):
+            continue
+        assert latest is None or result.state.size >= latest.size
+        latest = result.state
+        cosigned.append((latest.size, latest.root_hash))
+    # The two histories differ from the first leaf on: a witness that cosigned roots of both
+    # would have cosigned two inconsistent views.
+    views = {"honest" if r == TREE.root(n) else "fork" for n, r in cosigned}
+    assert len(views) <= 1
+    assert [n for n, _ in cosigned] == sorted(n for n, _ in cosigned)
