@@ -144,3 +144,10 @@ def test_bad_completeness_input() -> None:
         completeness(5, 2, 1, 1.5)
     with pytest.raises(BadInput):
         completeness(5, 2, 1, 0.5, spread="uniform")
+
+
+def test_target_exactly_on_a_value_of_beta() -> None:
+    # β(205) itself as the target: 205 qualifies (β ≤ target), 204 does not.
+    target = nondetection_exact(1000, 10, 205)
+    assert sample_size(1000, 10, target) == 205
+    assert sample_size(1000, 10, target * Fraction(999_999, 1_000_000)) == 206

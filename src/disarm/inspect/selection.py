@@ -32,7 +32,9 @@ uniform; the partial shuffle reads O(k) integers and keeps O(k) state.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -43,6 +45,7 @@ _DOMAIN_RANGE = b"disarm/select/v1/population/range"
 _DOMAIN_LIST = b"disarm/select/v1/population/list"
 _DOMAIN_SEED = b"disarm/select/v1/seed"
 MAX_ITEM_BYTES = 1024
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
 
 
 def field(data: bytes) -> bytes:
@@ -71,11 +74,15 @@ class Population:
         return self.items[position]
 
     def digest(self) -> bytes:
+        """The population hash (step 1), computed once per population."""
+        return self._digest
+
+    @functools.cached_property
+    def _digest(self) -> bytes:
         if self.items is None:
             return hashlib.sha256(field(_DOMAIN_RANGE) + field(u64(self.size))).digest()
         h = hashlib.sha256(field(_DOMAIN_LIST) + field(u64(self.size)))
-        for item in self.items:
-            h.update(field(item.encode("utf-8")))
+        h.update(b"".join(field(item.encode("utf-8")) for item in self.items))
         return h.digest()
 
 
@@ -97,14 +104,15 @@ def population_list(items: Iterable[str], *, source: str | None = None) -> Popul
     for i, item in enumerate(items):
         if not isinstance(item, str):
             problems.append(f"entry {i + 1}: identifier must be a string, got {item!r}")
-        elif item == "" or item != item.strip():
-            problems.append(f"entry {i + 1}: identifier {item!r} is empty or has surrounding space")
-        elif any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in item):
-            problems.append(f"entry {i + 1}: identifier {item!r} contains a control character")
-        elif len(item.encode("utf-8")) > MAX_ITEM_BYTES:
-            problems.append(f"entry {i + 1}: identifier longer than {MAX_ITEM_BYTES} bytes")
         elif item in seen:
             problems.append(f"entry {i + 1}: duplicate identifier {item!r}")
+        elif not item or item != item.strip() or _CONTROL.search(item):
+            problems.append(
+                f"entry {i + 1}: identifier {item!r} is empty, has surrounding space or "
+                "contains a control character"
+            )
+        elif len(item) > MAX_ITEM_BYTES // 4 and len(item.encode("utf-8")) > MAX_ITEM_BYTES:
+            problems.append(f"entry {i + 1}: identifier longer than {MAX_ITEM_BYTES} bytes")
         else:
             seen.add(item)
         if len(problems) >= 20:

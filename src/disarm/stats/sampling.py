@@ -96,10 +96,12 @@ def nondetection(population: int, defects: int, n: int) -> float:
 
 
 def sample_size(population: int, defects: int, beta: float | Fraction | str) -> int:
-    """The smallest n with β(n) ≤ beta, by binary search on the exact formula.
+    """The smallest n with β(n) ≤ beta, decided on the exact formula.
 
     β(n) is non-increasing in n, β(0) = 1 and β(N − M + 1) = 0, so the answer lies in
-    [1, N − M + 1]. Needs at least one defect (with none, nothing can be detected).
+    [1, N − M + 1]. A binary search on log-gamma values finds the neighbourhood; exact
+    comparisons of fractions then step to the smallest n with β(n) ≤ beta, and confirm that
+    β(n − 1) > beta. Needs at least one defect (with none, nothing can be detected).
     """
     _check_population(population, defects)
     target = _probability("beta", beta)
@@ -107,14 +109,34 @@ def sample_size(population: int, defects: int, beta: float | Fraction | str) -> 
         raise BadInput(
             "defects M must be at least 1: with no defective item there is nothing to find"
         )
+    # Binary search on a log-gamma approximation to land next to the answer, then settle it
+    # with the exact fraction (the float is only a guide; the result is decided exactly).
     lo, hi = 1, population - defects + 1
     while lo < hi:
         mid = (lo + hi) // 2
-        if nondetection_exact(population, defects, mid) <= target:
+        if _log_nondetection(population, defects, mid) <= math.log(target):
             hi = mid
         else:
             lo = mid + 1
-    return lo
+    n = lo
+    while n < population - defects + 1 and nondetection_exact(population, defects, n) > target:
+        n += 1
+    while n > 1 and nondetection_exact(population, defects, n - 1) <= target:
+        n -= 1
+    return n
+
+
+def _log_nondetection(population: int, defects: int, n: int) -> float:
+    """log β(n) from log-gamma (approximate; used only to guide the exact search)."""
+    if n + defects > population:
+        return -math.inf
+    lg = math.lgamma
+    return (
+        lg(population - defects + 1)
+        + lg(population - n + 1)
+        - lg(population + 1)
+        - lg(population - defects - n + 1)
+    )
 
 
 def iaea_sample_size(population: int, defects: int, beta: float | Fraction | str) -> int:
