@@ -16,6 +16,9 @@ import pandas as pd
 
 from disarm.report.document import CategoryInfo, PhaseInfo, ReportData, Table
 
+#: units of categories that hold amounts (flags and levels are conditions, not amounts)
+QUANTITY_UNITS = ("count", "kg", "tonnes")
+
 LIMIT_KINDS = ("ceiling", "elimination", "prohibition", "status")
 
 SCHEDULE_COLUMNS = (
@@ -191,6 +194,21 @@ def _condition(rule: Any, party: str, baseline: float | None) -> tuple[str, floa
     return "", None
 
 
+def _chartable(
+    key: tuple[str, str],
+    steps: Sequence[tuple[dt.date, float]],
+    baselines: Mapping[str, Mapping[str, float]],
+) -> bool:
+    """Chart an amount when the party has a baseline for it or a limit above zero applies.
+
+    A flat "must be 0 from date D" with nothing to reduce from says no more than its table row.
+    """
+    party, category = key
+    if category in baselines.get(party, {}):
+        return True
+    return any(math.isfinite(v) and v > 0 for _, v in steps)
+
+
 def schedule_report(
     programme: Any,
     baselines: Mapping[str, Mapping[str, float]],
@@ -201,10 +219,16 @@ def schedule_report(
     data_sources: Sequence[tuple[str, str]] = (),
     notes: Sequence[str] = (),
     party_names: Mapping[str, str] | None = None,
+    tables: Sequence[Table] = (),
 ) -> ReportData:
     """A schedule report: the limits each party must meet, from its baselines (no verdicts)."""
     frame = schedule_frame(programme, baselines)
-    sched = schedules(programme, baselines)
+    sched = {
+        key: steps
+        for key, steps in schedules(programme, baselines).items()
+        if _chartable(key, steps, baselines)
+        and str(programme.categories[key[1]].unit) in QUANTITY_UNITS
+    }
     end = max((p.deadline for p in programme.phases), default=None)
     return ReportData(
         title=title or f"Schedule: {programme.title}",
@@ -215,6 +239,7 @@ def schedule_report(
         programme_source=str(programme.spec.source),
         entry_into_force=programme.entry_into_force,
         chart_end=None if end is None else end + dt.timedelta(days=365),
+        chart_start=programme.entry_into_force,
         phases=_phases(programme),
         schedules=sched,
         deadlines=deadlines(programme),
@@ -223,13 +248,14 @@ def schedule_report(
         sources=_sources(programme, data_sources),
         notes=notes,
         tables=[
+            *tables,
             Table(
                 "Schedule each state must meet",
-                frame.drop(columns=["source"]),
+                _readable(frame),
                 note="limit = the binding number from the deadline on (— where it needs a "
                 "baseline the data do not give); conditions are identical for every party "
                 "unless the programme writes an asymmetry.",
-            )
+            ),
         ],
         party_names=dict(party_names or {}),
     )
@@ -237,3 +263,10 @@ def schedule_report(
 
 def _sources(programme: Any, data_sources: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
     return [("Programme", str(programme.spec.source)), *data_sources, *rule_sources(programme)]
+
+
+def _readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """The schedule for an HTML table: no long source column, lists with spaces."""
+    view = frame.drop(columns=["source", "until", "extended"])
+    view["category"] = view["category"].str.replace(",", ", ", regex=False)
+    return view

@@ -69,6 +69,7 @@ class ChartSpec:
     baseline: float | None = None
     baseline_label: str = "baseline"
     end: dt.date | None = None  # where the last schedule step is drawn to
+    start: dt.date | None = None  # where the x axis starts (e.g. entry into force)
     notes: Sequence[str] = field(default_factory=tuple)
 
 
@@ -78,7 +79,7 @@ def chart_svg(spec: ChartSpec) -> str:
         fig = Figure(figsize=(7.2, 2.9), dpi=100)
         ax = fig.add_subplot()
         _draw(ax, spec)
-        fig.tight_layout(pad=0.6)
+        fig.subplots_adjust(left=0.085, right=0.985, top=0.86, bottom=0.1)
         buf = io.StringIO()
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": "disarm"})
     return _strip(buf.getvalue())
@@ -106,6 +107,8 @@ def _draw(ax: object, spec: ChartSpec) -> None:
     dates += [d for d, _ in spec.schedule] + [d for d, _ in spec.deadlines]
     if spec.end is not None:
         dates.append(spec.end)
+    if spec.start is not None:
+        dates.append(spec.start)
     if spec.schedule:
         xs: Any = [d for d, _ in spec.schedule]
         ys = [v if math.isfinite(v) else math.nan for _, v in spec.schedule]
@@ -121,6 +124,9 @@ def _draw(ax: object, spec: ChartSpec) -> None:
             linestyle=":",
             label=spec.baseline_label,
         )
+        if spec.start is not None:
+            at_start: Any = [spec.start]
+            ax.scatter(at_start, [spec.baseline], s=22, color=COLOURS["baseline"], zorder=4)
     if spec.points:
         pts = sorted(spec.points, key=lambda p: p.date)
         when: Any = [p.date for p in pts]
@@ -159,7 +165,13 @@ def _draw(ax: object, spec: ChartSpec) -> None:
             fontsize=7,
             color=COLOURS["deadline"],
         )
-    ax.set_ylim(bottom=0)
+    tops = [p.value for p in spec.points] + [v for _, v in spec.schedule if math.isfinite(v)]
+    if spec.baseline is not None:
+        tops.append(spec.baseline)
+    ax.set_ylim(bottom=0, top=max([*tops, 1.0]) * 1.08)
+    if spec.start is not None:
+        left: Any = spec.start
+        ax.set_xlim(left=left)
     ax.set_title(spec.title, loc="right", fontsize=9, fontweight="bold", pad=4)
     ax.set_ylabel(spec.unit)
     if not spec.points and not spec.schedule:

@@ -66,8 +66,9 @@ class ReportData:
     programme_source: str | None = None
     entry_into_force: dt.date | None = None
     as_of: dt.date | None = None
-    #: where charts end (default: `as_of`, else the last date shown)
+    #: where charts end (default: `as_of`, else the last date shown) and start
     chart_end: dt.date | None = None
+    chart_start: dt.date | None = None
     phases: Sequence[PhaseInfo] = ()
     #: tidy declarations: date, party, category, value[, source]
     declarations: pd.DataFrame | None = None

@@ -288,7 +288,7 @@ def _chart_spec(
     baseline = data.baselines.get(party, {}).get(category)
     end = data.chart_end or data.as_of
     return ChartSpec(
-        title=f"{data.party_names.get(party, party)} — {category}",
+        title=f"{party} — {category}",
         unit=unit,
         points=points,
         schedule=schedule,
@@ -296,6 +296,7 @@ def _chart_spec(
         baseline=None if baseline is None else float(baseline),
         baseline_label=data.baseline_label,
         end=end,
+        start=data.chart_start,
     )
 
 
