@@ -47,8 +47,8 @@ from disarm.stats.mua.sequential import (
 
 #: Tests reported by the engine, in order.
 TESTS = ("page-sitmuf", "cusum-muf", "muf")
-#: Working-memory budget per chunk, in float64 cells (about 64 MB).
-CHUNK_CELLS = 8_000_000
+#: Working-memory budget per chunk, in float64 cells (about 24 MB; ~12 cells per MUF value).
+CHUNK_CELLS = 3_000_000
 #: Relative tolerance for "the true values balance".
 BALANCE_TOLERANCE = 1e-9
 
@@ -219,7 +219,7 @@ class ErrorSampler:
 def chunk_size(periods: int, requested: int | None = None) -> int:
     if requested is not None:
         return max(1, requested)
-    return max(64, CHUNK_CELLS // (12 * periods))
+    return max(128, CHUNK_CELLS // (12 * periods))
 
 
 def calibrate_muf_tests(
@@ -302,28 +302,33 @@ def simulate(
     rng = np.random.default_rng(run_seq)
     step = min(chunk_size(n, chunk), iterations)
     sampler = ErrorSampler(structure, step)
-    ks = None
+    # Columns of the work arrays: SITMUF no-loss | SITMUF loss | z no-loss | z loss, so that
+    # one Page recursion serves both tests and both hypotheses. Buffers are reused per chunk.
+    stacked_buf = np.empty(n * 4 * step)
+    paths_buf = np.empty(n * 4 * step)
     done = 0
     while done < iterations:
         b = min(step, iterations - done)
         err = sampler.draw(rng, b)
-        y0 = sitmuf(err, factor)
-        z0 = err / sigma[:, None]
+        stacked = stacked_buf[: n * 4 * b].reshape(n, 4 * b)
+        y0, y1 = stacked[:, :b], stacked[:, b : 2 * b]
+        z0, z1 = stacked[:, 2 * b : 3 * b], stacked[:, 3 * b :]
+        y0[...] = sitmuf(err, factor)
+        np.add(y0, shift_y[:, None], out=y1)
+        np.divide(err, sigma[:, None], out=z0)
+        np.add(z0, shift_z[:, None], out=z1)
         run.moments(y0, err)
-        # Columns: SITMUF no-loss | SITMUF loss | z no-loss | z loss; one Page recursion.
-        stacked = np.concatenate([y0, y0 + shift_y[:, None], z0, z0 + shift_z[:, None]], axis=1)
-        if ks is None or ks.shape[0] != 4 * b:
-            ks = np.repeat(np.array([k, k, k_cusum, k_cusum]), b)
-        paths = _page(stacked, ks)
+        ks = np.repeat(np.array([k, k, k_cusum, k_cusum]), b)
+        paths = _page(stacked, ks, paths_buf[: n * 4 * b].reshape(n, 4 * b))
         run.count("page-sitmuf", paths[:, :b], paths[:, b : 2 * b])
         run.count("cusum-muf", paths[:, 2 * b : 3 * b], paths[:, 3 * b :])
-        run.count("muf", stacked[:, 2 * b : 3 * b], stacked[:, 3 * b :])
+        run.count("muf", z0, z1)
         if done == 0:
             run.sample = SamplePath(
-                muf=err[:, 0] + diversion,  # copies out of the reused buffer
-                sitmuf=stacked[:, b],
-                page=paths[:, b],
-                cusum_muf=paths[:, 3 * b],
+                muf=err[:, 0] + diversion,  # copies: the buffers are overwritten later
+                sitmuf=y1[:, 0].copy(),
+                page=paths[:, b].copy(),
+                cusum_muf=paths[:, 3 * b].copy(),
             )
         done += b
         if on_progress is not None:
@@ -350,9 +355,8 @@ def simulate(
     )
 
 
-def _page(y: FloatArray, ks: FloatArray) -> FloatArray:
-    """Page's statistic with a per-column reference value."""
-    out = np.empty_like(y)
+def _page(y: FloatArray, ks: FloatArray, out: FloatArray) -> FloatArray:
+    """Page's statistic with a per-column reference value, written into `out`."""
     s = np.zeros(y.shape[1])
     for i in range(y.shape[0]):
         s += y[i]

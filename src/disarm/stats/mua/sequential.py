@@ -89,7 +89,7 @@ def page_threshold(
     check_alpha(alpha)
     if iterations < 1 or periods < 1:
         raise BadInput("iterations and periods must be positive to choose a threshold")
-    per_chunk = max(1, min(chunk, 4_000_000 // periods))
+    per_chunk = max(1, min(chunk, 1_000_000 // periods))
     maxima = []
     done = 0
     while done < iterations:
