@@ -163,3 +163,30 @@ def test_key_readable_by_others_is_refused(cli, witness) -> None:  # type: ignor
     result = cli("witness", "cosign", str(wdir), "--checkpoint", str(TESSERA / "checkpoint.3"),
                  "--log-key", TESSERA_KEY)  # fmt: skip
     assert result.exit_code == 2 and "chmod 600" in result.stderr
+
+
+def _cosign_in_child(args: list[str]) -> int:
+    from typer.testing import CliRunner
+
+    from disarm.cli.main import app
+
+    return CliRunner().invoke(app, args).exit_code
+
+
+def test_concurrent_cosigns_are_serialised(cli, witness) -> None:  # type: ignore[no-untyped-def]
+    """Six processes race to cosign six different sizes as a first checkpoint: the lock lets
+    exactly one in; the others see its state and are refused, and the state names the winner."""
+    import multiprocessing
+
+    wdir, _ = witness
+    jobs = [
+        ["witness", "cosign", str(wdir), "--checkpoint", str(TESSERA / f"checkpoint.{n}"),
+         "--log-key", TESSERA_KEY, "--time", "1700000000"]
+        for n in range(1, 7)
+    ]  # fmt: skip
+    with multiprocessing.get_context("fork").Pool(6) as pool:
+        codes = pool.map(_cosign_in_child, jobs)
+    assert sorted(codes) == [0, 1, 1, 1, 1, 1]
+    winner = codes.index(0) + 1
+    shown = json.loads(cli("witness", "show", str(wdir), "--json").stdout)
+    assert [log["size"] for log in shown["logs"]] == [winner]
