@@ -1,5 +1,479 @@
-"""`disarm log`: the transparency log."""
+"""`disarm log`: the transparency log — init, append, checkpoint, prove, audit.
+
+A log is a directory (C2SP tlog tiles packed into files, see `disarm.store.directory`) or a
+``postgresql://...?schema=NAME`` URL. A directory log keeps its keys beside it:
+
+    DIR/log.key     the log's Ed25519 signing key (signed-note key string), mode 0600
+    DIR/log.vkey    its verifier key string, to give to witnesses and verifiers
+
+Every command that changes the log validates all its input first: bad input changes nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import typer
 
 from disarm.cli.app import group
+from disarm.cli.output import print_json, progress, stderr, stdout
+from disarm.errors import BadInput, NotFound, VerificationError
+from disarm.service.logbook import Logbook, check_log_key
+from disarm.store import TiledLog, create_log, is_postgres_url, open_log
+from disarm.store.audit import audit as audit_log
+from disarm.tlog.bundle import ProofBundle, parse_bundle, verify_bundle
+from disarm.tlog.checkpoint import Checkpoint
+from disarm.tlog.note import Signer, Verifier, generate_key, split_note
+from disarm.tlog.tiles import MAX_ENTRY_SIZE
 
 log_app = group("log", "The append-only Merkle transparency log: append, checkpoint, prove, audit.")
+
+KEY_FILE, VKEY_FILE = "log.key", "log.vkey"
+JSON_OPT = typer.Option(False, "--json", help="Print JSON instead of text.")
+QUIET_OPT = typer.Option(False, "--quiet", "-q", help="No progress bar.")
+TARGET_ARG = typer.Argument(
+    ..., help="The log: a directory, or a postgresql://...?schema=NAME URL."
+)
+KEY_FILE_OPT = typer.Option(
+    None, "--key-file", help="The log's signing key file (default: DIR/log.key)."
+)
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _open(target: str) -> TiledLog:
+    if not is_postgres_url(target) and not Path(target).exists():
+        raise NotFound(f"log directory {target} does not exist")
+    return open_log(target)
+
+
+def _key_path(target: str, key_file: Path | None) -> Path:
+    if key_file is not None:
+        return key_file
+    if is_postgres_url(target):
+        raise BadInput("a PostgreSQL log keeps no key files: pass --key-file")
+    return Path(target) / KEY_FILE
+
+
+def _read_text(path: Path, what: str) -> str:
+    try:
+        return path.read_text("utf-8")
+    except FileNotFoundError as exc:
+        raise NotFound(f"{what} {path} does not exist") from exc
+    except (IsADirectoryError, UnicodeDecodeError) as exc:
+        raise BadInput(f"{what} {path} is not a text file") from exc
+
+
+def _load_signer(target: str, key_file: Path | None) -> Signer:
+    path = _key_path(target, key_file)
+    signer = Signer.from_key_string(_read_text(path, "signing key file").strip())
+    vkey_path = None if is_postgres_url(target) else Path(target) / VKEY_FILE
+    if (
+        vkey_path is not None
+        and vkey_path.exists()
+        and _read_text(vkey_path, "verifier key file").strip() != signer.verifier_key()
+    ):
+        raise BadInput(f"{path} is not the key of this log (it does not match {vkey_path})")
+    return signer
+
+
+def _verifier_key(target: str | None, key: str | None) -> str:
+    """A verifier key given as a string or a file holding it; else the log's log.vkey."""
+    if key is None:
+        if target is None or is_postgres_url(target):
+            raise BadInput("pass the log's verifier key with --key")
+        return _read_text(Path(target) / VKEY_FILE, "verifier key file").strip()
+    if "+" not in key or Path(key).exists():
+        return _read_text(Path(key), "verifier key file").strip()
+    return key.strip()
+
+
+def _write_key(path: Path, text: str) -> None:
+    """Create a private key file with mode 0600; never overwrite."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _checkpoint_size(note: str) -> int:
+    text, _ = split_note(note)
+    return Checkpoint.parse(text).size
+
+
+def _hashes(values: list[bytes]) -> list[str]:
+    return [v.hex() for v in values]
+
+
+def _out(data: dict[str, Any], as_json: bool, text: str) -> None:
+    if as_json:
+        print_json(data)
+    else:
+        stdout.print(text, highlight=False, markup=False)
+
+
+# ----------------------------------------------------------------------------- commands
+
+
+@log_app.command("init")
+def init(
+    target: str = TARGET_ARG,
+    origin: str = typer.Option(
+        ..., "--origin", help="The log's origin line, e.g. example.org/log."
+    ),
+    key_file: Path | None = typer.Option(
+        None, "--key-file", help="Where to create the signing key (default: DIR/log.key; 0600)."
+    ),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Create an empty log and its Ed25519 signing key; print the verifier key."""
+    Checkpoint(origin, 0, bytes(32))  # validates the origin line
+    key_path = _key_path(target, key_file)
+    if key_path.exists():
+        raise BadInput(f"key file {key_path} already exists; it is never overwritten")
+    if key_file is not None and not key_path.parent.is_dir():
+        raise NotFound(f"directory {key_path.parent} for the key file does not exist")
+    if not is_postgres_url(target):
+        root = Path(target)
+        if root.exists() and (not root.is_dir() or any(root.iterdir())):
+            raise BadInput(f"{root} already exists and is not an empty directory")
+    skey, vkey = generate_key(origin)
+    with create_log(target, origin):
+        pass
+    _write_key(key_path, skey)
+    if not is_postgres_url(target):
+        (Path(target) / VKEY_FILE).write_text(vkey + "\n", "utf-8")
+    data = {"target": target, "origin": origin, "key_file": str(key_path), "verifier_key": vkey}
+    _out(data, as_json, vkey)
+
+
+def _read_entries(source: str) -> list[bytes]:
+    """One entry per line (the newline is not part of it); all validated before any append."""
+    if source == "-":
+        raw = sys.stdin.buffer.read()
+        name = "standard input"
+    else:
+        path = Path(source)
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError as exc:
+            raise NotFound(f"entry file {path} does not exist") from exc
+        except IsADirectoryError as exc:
+            raise BadInput(f"entry file {path} is a directory") from exc
+        name = str(path)
+    lines = raw.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    if not lines:
+        raise BadInput(f"{name} holds no entries", source=name)
+    if not all(lines):
+        raise BadInput(
+            f"line {lines.index(b'') + 1} is empty; every line is one entry", source=name
+        )
+    longest = max(map(len, lines))
+    if longest > MAX_ENTRY_SIZE:
+        at = next(i for i, line in enumerate(lines) if len(line) > MAX_ENTRY_SIZE)
+        raise BadInput(
+            f"line {at + 1} is {longest} bytes; an entry holds at most {MAX_ENTRY_SIZE}",
+            source=name,
+        )
+    return lines
+
+
+@log_app.command("append")
+def append(
+    target: str = TARGET_ARG,
+    source: str = typer.Argument("-", help="File with one entry per line, or - for stdin."),
+    key_file: Path | None = KEY_FILE_OPT,
+    batch_size: int = typer.Option(
+        100_000, "--batch-size", min=1, help="Entries per batch (one fsync, one checkpoint each)."
+    ),
+    quiet: bool = QUIET_OPT,
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Append entries in batches; each batch is durable and gets one signed checkpoint."""
+    store = _open(target)
+    try:
+        signer = _load_signer(target, key_file)
+        check_log_key(store, signer)
+        entries = _read_entries(source)
+        book = Logbook(store, signer)
+
+        def batches() -> Iterator[list[bytes]]:
+            for start in range(0, len(entries), batch_size):
+                yield entries[start : start + batch_size]
+
+        started = time.perf_counter()
+        show = not quiet and stderr.is_terminal and len(entries) > batch_size
+        with progress(show) as bar:
+            task = bar.add_task("appending", total=len(entries))
+            result = book.append_batches(batches(), progress=lambda n: bar.advance(task, n))
+        seconds = time.perf_counter() - started
+    finally:
+        store.close()
+    data = {
+        "first": result.first,
+        "count": result.count,
+        "size": result.size,
+        "root": result.root.hex(),
+        "batches": result.batches,
+        "seconds": round(seconds, 3),
+        "checkpoint": result.checkpoint,
+    }
+    _out(
+        data,
+        as_json,
+        f"appended {result.count} entries ({result.first}..{result.size - 1})"
+        f" in {result.batches} batch(es); size {result.size}\n{result.checkpoint}",
+    )
+
+
+@log_app.command("checkpoint")
+def checkpoint(
+    target: str = TARGET_ARG, key_file: Path | None = KEY_FILE_OPT, as_json: bool = JSON_OPT
+) -> None:
+    """Sign and store a checkpoint of the current tree; print it."""
+    with _open(target) as store:
+        signer = _load_signer(target, key_file)
+        note = Logbook(store, signer).checkpoint()
+        size, root = store.size, store.root()
+    _out({"size": size, "root": root.hex(), "checkpoint": note}, as_json, note.rstrip("\n"))
+
+
+@log_app.command("prove")
+def prove(
+    target: str = TARGET_ARG,
+    index: int = typer.Option(..., "--index", help="The entry's index."),
+    size: int | None = typer.Option(
+        None, "--size", help="Tree size (default: the latest checkpoint's, else the log's)."
+    ),
+    out: Path | None = typer.Option(
+        None, "--out", help="Write an offline proof bundle (c2sp.org/tlog-proof) to this file."
+    ),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Print an inclusion proof for an entry; with --out, write an offline proof bundle."""
+    with _open(target) as store:
+        latest = store.latest_checkpoint()
+        if size is None:
+            size = _checkpoint_size(latest) if latest is not None else store.size
+        if not 0 <= size <= store.size:
+            raise BadInput(f"tree size {size} is out of range: the log has {store.size} entries")
+        if not 0 <= index < size:
+            raise BadInput(f"entry index {index} is out of range: the tree has {size} entries")
+        proof = store.inclusion_proof(index, size)
+        entry, leaf, root = store.entry(index), store.leaf_hash(index), store.root(size)
+        note = None
+        if out is not None:
+            matching = [n for n in store.checkpoints() if _checkpoint_size(n) == size]
+            if not matching:
+                raise BadInput(
+                    f"no signed checkpoint has tree size {size}; run `disarm log checkpoint`"
+                )
+            note = matching[-1]
+            if out.exists():
+                raise BadInput(f"{out} already exists; it is never overwritten")
+            if not out.parent.is_dir():
+                raise NotFound(f"directory {out.parent} does not exist")
+    if out is not None and note is not None:
+        bundle = ProofBundle(index, tuple(proof), note, entry)
+        tmp = out.with_name(out.name + ".tmp")
+        tmp.write_text(bundle.format(), "utf-8")
+        os.replace(tmp, out)
+    data = {
+        "index": index,
+        "size": size,
+        "leaf_hash": leaf.hex(),
+        "root": root.hex(),
+        "proof": _hashes(proof),
+        "bundle": str(out) if out is not None else None,
+    }
+    text = "\n".join(
+        [f"index {index} in tree size {size}", f"leaf hash {leaf.hex()}", f"root {root.hex()}"]
+        + [f"  {h.hex()}" for h in proof]
+        + ([f"bundle written to {out}"] if out is not None else [])
+    )
+    _out(data, as_json, text)
+
+
+@log_app.command("consistency")
+def consistency(
+    target: str = TARGET_ARG,
+    old: int = typer.Option(..., "--old", help="The older tree size."),
+    new: int | None = typer.Option(None, "--new", help="The newer tree size (default: the log's)."),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Print an RFC 9162 consistency proof between two tree sizes."""
+    with _open(target) as store:
+        new_size = store.size if new is None else new
+        if not 0 <= new_size <= store.size:
+            raise BadInput(f"tree size {new_size} is out of range: the log has {store.size}")
+        if not 0 < old <= new_size:
+            raise BadInput(f"old tree size {old} must be between 1 and the new size {new_size}")
+        proof = store.consistency_proof(old, new_size)
+        old_root, new_root = store.root(old), store.root(new_size)
+    data = {
+        "old": old,
+        "new": new_size,
+        "old_root": old_root.hex(),
+        "new_root": new_root.hex(),
+        "proof": _hashes(proof),
+    }
+    text = "\n".join(
+        [f"{old} -> {new_size}", f"old root {old_root.hex()}", f"new root {new_root.hex()}"]
+        + [f"  {h.hex()}" for h in proof]
+    )
+    _out(data, as_json, text)
+
+
+@log_app.command("verify-proof")
+def verify_proof(
+    bundle: Path = typer.Argument(..., help="The proof bundle file (c2sp.org/tlog-proof)."),
+    key: str = typer.Option(..., "--key", help="The log's verifier key (string or file)."),
+    witness: list[str] = typer.Option(
+        [], "--witness", help="A witness verifier key (string or file); repeatable."
+    ),
+    quorum: int | None = typer.Option(
+        None, "--quorum", min=0, help="Cosignatures required (default: every --witness given)."
+    ),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Verify an offline proof bundle: log signature, witness quorum, inclusion."""
+    text = _read_text(bundle, "proof bundle")
+    log_key = _verifier_key(None, key)
+    witnesses = [_verifier_key(None, w) for w in witness]
+    needed = len(witnesses) if quorum is None else quorum
+    if needed > len(witnesses):
+        raise BadInput(f"quorum {needed} is more than the {len(witnesses)} witness key(s) given")
+    parsed = parse_bundle(text)
+    verifier = Verifier.from_key_string(log_key)
+    _, signatures = split_note(parsed.checkpoint_note)
+    if not any(s.name == verifier.name and s.key_id == verifier.key_id for s in signatures):
+        raise BadInput(
+            f"the bundle's checkpoint carries no signature by key {verifier.name}"
+            f"+{verifier.key_id:08x}: wrong --key?"
+        )
+    result = verify_bundle(parsed, log_key, witnesses, needed)
+    data = {
+        "verified": True,
+        "origin": result.checkpoint.origin,
+        "size": result.checkpoint.size,
+        "root": result.checkpoint.root_hash.hex(),
+        "index": result.index,
+        "leaf_hash": result.leaf_hash.hex(),
+        "cosigners": [f"{name}+{kid:08x}" for name, kid in result.cosigners],
+    }
+    _out(
+        data,
+        as_json,
+        f"OK: entry {result.index} is in {result.checkpoint.origin} at size "
+        f"{result.checkpoint.size} ({len(result.cosigners)} cosignature(s))",
+    )
+
+
+@log_app.command("audit")
+def audit(
+    target: str = TARGET_ARG,
+    key: str | None = typer.Option(
+        None, "--key", help="The log's verifier key (string or file; default DIR/log.vkey)."
+    ),
+    workers: int = typer.Option(
+        0, "--workers", min=0, help="Worker processes (default: one per core)."
+    ),
+    quiet: bool = QUIET_OPT,
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Recompute every leaf, node, root and checkpoint; report the first disagreement."""
+    with _open(target) as store:
+        vkey = _verifier_key(target, key)
+        verifier = Verifier.from_key_string(vkey)
+        if verifier.name != store.origin:
+            raise BadInput(f"key {verifier.name!r} is not for this log ({store.origin!r})")
+        if key is not None and not is_postgres_url(target):
+            stored = Path(target) / VKEY_FILE
+            if stored.exists() and _read_text(stored, "verifier key").strip() != vkey:
+                raise VerificationError(f"{stored} is not the verifier key given with --key")
+        if not is_postgres_url(target) and (Path(target) / KEY_FILE).exists():
+            own = Signer.from_key_string(_read_text(Path(target) / KEY_FILE, "key").strip())
+            if own.verifier_key() != vkey:
+                raise VerificationError(f"{Path(target) / KEY_FILE} does not match the log key")
+        n = workers or store.workers
+        if is_postgres_url(target):
+            n = 1
+        started = time.perf_counter()
+        with progress(not quiet and stderr.is_terminal) as bar:
+            task = bar.add_task("auditing", total=store.size)
+            report = audit_log(store, verifier, workers=n, progress=lambda k: bar.advance(task, k))
+        seconds = time.perf_counter() - started
+    data = {
+        "ok": True,
+        "origin": report.origin,
+        "size": report.size,
+        "root": report.root.hex(),
+        "entries_checked": report.entries_checked,
+        "tiles_checked": report.tiles_checked,
+        "checkpoints_checked": report.checkpoints_checked,
+        "consistency_proofs_checked": report.consistency_proofs_checked,
+        "seconds": round(seconds, 3),
+        "entries_per_second": round(report.size / seconds) if seconds > 0 else None,
+    }
+    _out(
+        data,
+        as_json,
+        f"OK: {report.size} entries, {report.tiles_checked} tiles, "
+        f"{report.checkpoints_checked} checkpoints, {report.consistency_proofs_checked} "
+        f"consistency proofs verified in {seconds:.2f} s; root {report.root.hex()}",
+    )
+
+
+def _disk_bytes(root: Path) -> int:
+    return sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
+
+
+@log_app.command("info")
+def info(target: str = TARGET_ARG, as_json: bool = JSON_OPT) -> None:
+    """Show the log's origin, size, root, latest checkpoint and storage use."""
+    with _open(target) as store:
+        latest = store.latest_checkpoint()
+        data: dict[str, Any] = {
+            "target": target,
+            "origin": store.origin,
+            "size": store.size,
+            "root": store.root().hex(),
+            "latest_checkpoint_size": _checkpoint_size(latest) if latest else None,
+            "checkpoints": len(store.checkpoints()),
+        }
+        if not is_postgres_url(target):
+            root = Path(target)
+            data["disk_bytes"] = _disk_bytes(root)
+            vkey = root / VKEY_FILE
+            data["verifier_key"] = (
+                _read_text(vkey, "verifier key").strip() if vkey.exists() else None
+            )
+    text = "\n".join(f"{k}: {v}" for k, v in data.items())
+    _out(data, as_json, text)
+
+
+@log_app.command("export-tiles")
+def export_tiles_cmd(
+    target: str = TARGET_ARG,
+    out: Path = typer.Argument(..., help="Empty directory to write the static tlog-tiles into."),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Write the log as static C2SP tlog-tiles files (checkpoint, tile/...), ready to serve."""
+    from disarm.store.tiles_view import export_tiles
+
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise BadInput(f"{out} already exists and is not an empty directory")
+    with _open(target) as store:
+        sizes = [_checkpoint_size(n) for n in store.checkpoints()]
+        out.mkdir(parents=True, exist_ok=True)
+        count = export_tiles(store, out, sizes=sizes)
+    _out({"out": str(out), "files": count}, as_json, f"wrote {count} tile files to {out}")

@@ -63,6 +63,8 @@ class Update:
     bundles: list[tuple[Tile, bytes | memoryview]]
     completed: list[tuple[int, int]]  # (level, index) whose partial tiles are now obsolete
     frontier: Frontier
+    #: Per level L, the hashes at tree height 8L that this batch adds (level 0: leaf hashes).
+    appended: list[bytes] = field(default_factory=list)
 
 
 def right_edge_root(partials: Sequence[bytes]) -> bytes:
@@ -200,9 +202,11 @@ def build_update(frontier: Frontier, entries: Sequence[bytes], *, workers: int =
         bundles.append((Tile(-1, new >> TILE_HEIGHT, width0), new_bundle))
 
     # Levels 1 and up: the roots of the full tiles below.
+    appended = [hashes]
     level = 1
     carry = roots
     while new >> (TILE_HEIGHT * level):
+        appended.append(carry)
         old_part = frontier.partial(level)
         buf = old_part + carry
         first = old >> (TILE_HEIGHT * (level + 1))
@@ -230,4 +234,5 @@ def build_update(frontier: Frontier, entries: Sequence[bytes], *, workers: int =
         bundles=bundles,
         completed=completed,
         frontier=Frontier(new, new_partials, new_bundle),
+        appended=appended,
     )

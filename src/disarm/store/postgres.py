@@ -99,7 +99,7 @@ class PostgresLog(TiledLog):
                 if exists:
                     raise Conflict(f"schema {schema} already holds a log")
                 for ddl in _DDL:
-                    conn.execute(sql.SQL(ddl).format(s=s))  # type: ignore[arg-type]
+                    conn.execute(sql.SQL(ddl).format(s=s))
                 conn.execute(sql.SQL("INSERT INTO {}.log VALUES (1, %s, 0)").format(s), (origin,))
         except BaseException:
             conn.close()
@@ -131,7 +131,7 @@ class PostgresLog(TiledLog):
         return log
 
     def _q(self, text: str) -> sql.Composed:
-        return sql.SQL(text).format(s=self._s)  # type: ignore[arg-type]
+        return sql.SQL(text).format(s=self._s)
 
     def _load_frontier(self, size: int) -> Frontier:
         partials: list[bytes] = []

@@ -120,6 +120,23 @@ class TiledLog(ABC):
     @abstractmethod
     def _close(self) -> None: ...
 
+    def where(self, kind: str, level: int, index: int, byte: int) -> str:
+        """Name the stored place of a hash, interior node, entry or bundle (for audits)."""
+        if kind == "hash":
+            tile, slot = divmod(index, TILE_WIDTH)
+            return f"{tile_path(level, tile)} byte {slot * HASH_SIZE + byte}"
+        if kind == "interior":
+            return f"interior nodes of {tile_path(level, index)} byte {byte}"
+        if kind == "entry":
+            return f"entry {index} in {entries_path(index >> TILE_HEIGHT)}"
+        if kind == "bundle":
+            return entries_path(index)
+        return kind
+
+    def audit_structure(self) -> None:
+        """Check the backend's own bookkeeping (lengths, headers); raise VerificationError."""
+        return None
+
     # --- state -------------------------------------------------------------------------------
 
     @property
