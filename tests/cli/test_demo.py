@@ -37,3 +37,9 @@ def test_demo_out_is_a_file_exit_2(cli, tmp_path: Path) -> None:  # type: ignore
     assert r.exit_code == 2
     assert "not a directory" in r.stderr
     assert target.read_text() == "x"
+
+
+def test_cli_file_list_matches_the_demo() -> None:
+    from disarm.cli import demo as cli_demo
+
+    assert cli_demo.DEMO_FILES == DEMO_FILES

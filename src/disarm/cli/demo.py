@@ -9,9 +9,16 @@ import typer
 from disarm.cli.app import app
 from disarm.cli.data import write_text_atomic
 from disarm.cli.output import emit, print_json, progress, stderr
-from disarm.demo import DEMO_FILES, run_demo
-from disarm.demo.runner import STEPS
 from disarm.errors import BadInput
+
+#: The files `disarm demo` writes (kept here so that importing the CLI stays light).
+DEMO_FILES = (
+    "new-start-report.html",
+    "new-start-verdicts.json",
+    "model-report.html",
+    "model-schedule.json",
+    "model-schedule.csv",
+)
 
 
 @app.command("demo")
@@ -27,6 +34,8 @@ def demo(
     Writes into OUT: new-start-report.html, new-start-verdicts.json, model-report.html,
     model-schedule.json and model-schedule.csv; then prints a summary.
     """
+    from disarm.demo.runner import STEPS, run_demo  # heavy (pandas, matplotlib): load on use
+
     if out.exists() and not out.is_dir():
         raise BadInput(f"--out {str(out)!r} exists and is not a directory")
     out.mkdir(parents=True, exist_ok=True)

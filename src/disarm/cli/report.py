@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -11,10 +12,9 @@ from disarm.cli.app import app
 from disarm.cli.data import write_text_atomic
 from disarm.cli.output import emit, stderr
 from disarm.errors import BadInput
-from disarm.report.build import from_evaluation
-from disarm.report.document import json_records
-from disarm.report.render import render_html
-from disarm.rules import Programme, evaluate, load_declarations, load_programme
+
+if TYPE_CHECKING:
+    from disarm.rules import Programme
 
 
 def parse_baselines_option(
@@ -68,8 +68,15 @@ def report(
     per-party, per-phase summary. Exit code 0 when the report is written, whatever the verdicts
     (use `disarm comply` to gate on compliance); 2 on bad input.
     """
+    from disarm.report.build import from_evaluation  # heavy (matplotlib): load on use
+    from disarm.report.document import json_records
+    from disarm.report.render import render_html
+    from disarm.rules import evaluate, load_declarations, load_programme
+
     if as_json and as_csv:
         raise BadInput("choose one of --json and --csv")
+    if not out.parent.is_dir():
+        raise BadInput(f"cannot write {out}: directory {out.parent} does not exist")
     prog = load_programme(programme)
     decls = load_declarations(declarations, programme=prog)
     base = parse_baselines_option(baselines, prog)

@@ -21,7 +21,6 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.dates as mdates
-import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
 COLOURS = {
@@ -75,7 +74,7 @@ class ChartSpec:
 
 def chart_svg(spec: ChartSpec) -> str:
     """Render one chart as an SVG document (deterministic: no date metadata, fixed ids)."""
-    with plt.rc_context(_RC):
+    with matplotlib.rc_context(_RC):
         fig = Figure(figsize=(7.2, 2.9), dpi=100)
         ax = fig.add_subplot()
         _draw(ax, spec)
