@@ -135,7 +135,11 @@ def main() -> None:
     if args.child:
         child(args.child)
         return
-    print(f"python {sys.version.split()[0]}, numpy {np.__version__}, {os.cpu_count()} CPUs")
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(
+        f"python {sys.version.split()[0]}, numpy {np.__version__}, {os.cpu_count()} CPUs, "
+        f"load average {load} (other work on the machine slows every figure)"
+    )
     subsample = {"mapit": 20 if args.quick else 100, "daily": 3 if args.quick else 10}
     per_iter = {k: naive_per_iteration(k, n) for k, n in subsample.items()}
     header = (
