@@ -232,6 +232,8 @@ def _party_section(
 
 def _verdict_row(rec: dict[str, Any], cites: _Citations) -> dict[str, Any]:
     row = {c: rec.get(c) for c in VERDICT_COLUMNS}
+    if isinstance(row["category"], str):
+        row["category"] = row["category"].replace(",", ", ")
     row["evidence"] = _evidence(rec, cites)
     return row
 
