@@ -45,11 +45,25 @@ def read_text(name_or_path: str | Path) -> tuple[str, str]:
         raise BadInput(f"cannot read the programme file: {exc}", source=str(path)) from None
 
 
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps an impossible date (2020-13-01) as text for the schema to report."""
+
+
+def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+
 def parse_yaml(text: str, label: str) -> tuple[Any, yaml.Node | None]:
     """The YAML document as Python data and as a node tree (for line numbers)."""
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_Loader)  # a SafeLoader subclass: safe
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown place"
@@ -122,8 +136,17 @@ def validate(data: Any, node: yaml.Node | None, label: str) -> ProgrammeFile:
     except ValidationError as exc:
         problems = []
         seen = set()
-        for err in exc.errors(include_url=False):
+        errors = exc.errors(include_url=False)
+        per_loc: dict[tuple[str | int, ...], int] = {}
+        for err in errors:
+            key_loc = tuple(_clean_loc(err["loc"]))
+            per_loc[key_loc] = per_loc.get(key_loc, 0) + 1
+        for err in errors:
             loc = _clean_loc(err["loc"])
+            if per_loc[tuple(loc)] > 1 and _generic(err["type"]):
+                continue  # a union member's type error next to the specific message
+            if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
+                loc.append("kind")
             msg = _message(err)
             key = (tuple(loc), msg)
             if key in seen:
@@ -138,6 +161,10 @@ def validate(data: Any, node: yaml.Node | None, label: str) -> ProgrammeFile:
         ) from None
 
 
+def _generic(kind: str) -> bool:
+    return kind.endswith("_type") or kind.startswith(("date_", "list_", "dict_", "model_"))
+
+
 def _message(err: Any) -> str:
     kind = err["type"]
     if kind == "extra_forbidden":
@@ -149,6 +176,6 @@ def _message(err: Any) -> str:
     if kind == "union_tag_not_found":
         return f"`kind` is missing; use one of: {', '.join(KINDS)}"
     text = str(err["msg"])
-    if "input" in err and kind not in ("model_type", "dict_type"):
+    if "input" in err and kind not in ("model_type", "dict_type", "value_error"):
         text += f" (got {err['input']!r})"
     return text.replace("Value error, ", "")

@@ -93,7 +93,8 @@ class ReportingRule(Rule):
         return conform(out)
 
     def _ends(self) -> pd.Series:
-        return pd.Series(self.ends().astype("datetime64[ns]"), index=list(self.parties))
+        ends = np.minimum(self.ends(), np.datetime64("2262-01-01", "D"))  # ns-safe
+        return pd.Series(ends.astype("datetime64[ns]"), index=list(self.parties))
 
     def _baseline(self, events: pd.DataFrame) -> pd.DataFrame:
         first = events.groupby("party", sort=False).head(1).set_index("party")

@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from disarm.data import new_start_declarations
+
+
+@pytest.fixture(scope="module")
+def new_start_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("ns") / "new_start.csv"
+    new_start_declarations().to_csv(path, index=False)
+    return path
+
+
+def test_new_start_on_bundled_data_is_compliant(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("comply", "--programme", "new-start", "--json")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["non_compliant"] is False
+    central = [v for v in data["verdicts"] if v["obligation"] in ("NS-700", "NS-1550", "NS-800")]
+    for v in central:
+        if v["date"] < "2018-02-05":
+            assert v["status"] == "not-yet-due"
+        elif v["date"] == "2023-03-01" and v["party"] == "RUS":
+            assert v["status"] == "no-data"
+        else:
+            assert v["status"] == "compliant", v
+    summary = {(s["party"], s["phase"]): s for s in data["summary"]}
+    assert summary["USA", "central-limits"]["verdict"] == "compliant"
+    assert summary["RUS", "central-limits"]["non_compliant"] == 0
+
+
+def test_declarations_file_table_csv_party_and_as_of(cli, new_start_csv: Path) -> None:  # type: ignore[no-untyped-def]
+    args = ("comply", "-p", "new-start", "-d", str(new_start_csv))
+    table = cli(*args)
+    assert table.exit_code == 0 and "Summary per party and phase" in table.stdout
+    csv = cli(*args, "--csv", "--party", "RUS")
+    lines = csv.stdout.splitlines()
+    assert lines[0].startswith("party,obligation,kind,phase,category,date,status,limit")
+    assert all(line.startswith("RUS,") for line in lines[1:])
+    data = json.loads(cli(*args, "--json", "--as-of", "2017-12-31").stdout)
+    assert data["as_of"] == "2017-12-31"
+    assert max(v["date"] for v in data["verdicts"] if v["kind"] == "ceiling") == "2017-12-31"
+
+
+def test_violation_exits_1(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "d.csv"
+    path.write_text(
+        "date,party,category,value\n2019-03-01,USA,deployed_warheads,1600\n"
+        "2019-03-01,RUS,deployed_warheads,1500\n"
+    )
+    result = cli("comply", "-p", "new-start", "-d", str(path), "--json")
+    assert result.exit_code == 1
+    bad = [v for v in json.loads(result.stdout)["verdicts"] if v["status"] == "non-compliant"]
+    assert [(v["party"], v["obligation"], v["margin"]) for v in bad] == [("USA", "NS-1550", -50)]
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("2019-02-30,USA,deployed_warheads,1", "line 2: date '2019-02-30' is not a date"),
+        ("2019-03-01,USA,warheads,1", "line 2: unknown category 'warheads'"),
+        ("2019-03-01,CHN,launchers,1", "line 2: unknown party 'CHN'"),
+        ("2019-03-01,USA,launchers,-1", "line 2: value -1.0 is negative"),
+        ("2019-03-01,USA,launchers,1.5", "line 2: value 1.5 is not a whole number"),
+    ],
+)
+def test_malformed_declarations_exit_2(cli, tmp_path: Path, row: str, message: str) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "d.csv"
+    path.write_text(f"date,party,category,value\n{row}\n")
+    result = cli("comply", "-p", "new-start", "-d", str(path))
+    assert result.exit_code == 2
+    assert message in result.stderr and str(path) in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_duplicates_and_other_usage_errors_exit_2(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "d.csv"
+    path.write_text(
+        "date,party,category,value\n2019-03-01,USA,launchers,1\n2019-03-01,USA,launchers,2\n"
+    )
+    result = cli("comply", "-p", "new-start", "-d", str(path))
+    assert result.exit_code == 2 and "line 3: duplicate row" in result.stderr
+    assert cli("comply", "-p", "model").exit_code == 2  # no bundled declarations for model
+    assert cli("comply", "-p", "new-start", "--as-of", "soon").exit_code == 2
+    assert cli("comply", "-p", "new-start", "--party", "FRA").exit_code == 2
+
+
+def test_baselines_file(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    decl = tmp_path / "d.csv"
+    decl.write_text("date,party,category,value\n2030-01-01,USA,total_inventory,900\n")
+    base = tmp_path / "b.json"
+    base.write_text(json.dumps({"USA": {"total_inventory": 800}}))
+    result = cli("comply", "-p", "model", "-d", str(decl), "--baselines", str(base), "--json")
+    assert result.exit_code == 1  # 900 > min(1000, 800) and above the freeze at 800
+    data = json.loads(result.stdout)
+    r34 = [v for v in data["verdicts"] if v["obligation"] == "R3.4" and v["party"] == "USA"]
+    assert r34[0]["status"] == "non-compliant" and r34[0]["limit"] == 800
+    base.write_text("[1, 2]")
+    assert cli("comply", "-p", "model", "-d", str(decl), "--baselines", str(base)).exit_code == 2

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.rules.helpers import spec
+
+
+def write_yaml(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "p.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_validate_builtin_and_file(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result = cli("programme", "validate", "model")
+    assert result.exit_code == 0
+    assert "ok: model (built-in): programme model, 9 parties, 5 phases" in result.stderr
+    import yaml
+
+    path = write_yaml(
+        tmp_path, yaml.safe_dump(spec([{"id": "C", "kind": "elimination", "category": "warheads"}]))
+    )
+    assert cli("programme", "validate", str(path)).exit_code == 0
+
+
+def test_validate_reports_each_problem_and_exits_2(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = write_yaml(
+        tmp_path,
+        "format: disarm-programme/1\nid: x\ntitle: x\nsource: s\nentry_into_force: 2020-13-01\n"
+        "parties: [USA]\ncategories: {}\nphases: []\nbogus: 1\n",
+    )
+    result = cli("programme", "validate", str(path))
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    err = result.stderr
+    assert str(path) in err
+    for needle in (
+        "entry_into_force (line 5)",
+        "categories (line 7)",
+        "phases (line 8)",
+        "bogus (line 9): unknown field",
+    ):
+        assert needle in err
+
+
+def test_yaml_error_and_missing_file(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = write_yaml(tmp_path, "format: [\n")
+    result = cli("programme", "validate", str(path))
+    assert result.exit_code == 2 and "line 2, column 1" in result.stderr
+    result = cli("programme", "validate", str(tmp_path / "none.yaml"))
+    assert result.exit_code == 2 and "no programme file or built-in" in result.stderr
+
+
+def test_show_table_and_json(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("programme", "show", "new-start")
+    assert result.exit_code == 0
+    assert "2018-02-05" in result.stdout and "NS-1550" in result.stdout
+    data = json.loads(cli("programme", "show", "model", "--json").stdout)
+    assert data["id"] == "model" and len(data["phases"]) == 5
+    r11 = next(o for o in data["obligations"] if o["id"] == "R3.4")
+    assert r11["terms"] == "total_inventory ≤ min(1000, 1 × baseline)"
+    assert r11["deadline"] == "2030-01-01" and r11["provisional"] is True
+
+
+def test_lint_lists_asymmetries_with_reasons(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import yaml
+
+    asym = [{"party": "BBB", "obligation": "C", "set": {"max": 7}, "reason": "agreed at signature"}]
+    data = spec(
+        [{"id": "C", "kind": "ceiling", "category": "warheads", "max": 5}], asymmetries=asym
+    )
+    path = write_yaml(tmp_path, yaml.safe_dump(data))
+    result = cli("programme", "lint", str(path))
+    assert result.exit_code == 0
+    assert "asymmetries: 1" in result.stdout and "agreed at signature" in result.stdout
+    data = json.loads(cli("programme", "lint", str(path), "--json").stdout)
+    assert data["asymmetries"][0]["reason"] == "agreed at signature"
+    assert {"asymmetries", "extensions", "warnings"} <= set(data)
+
+
+def test_list_and_schema(cli) -> None:  # type: ignore[no-untyped-def]
+    rows = json.loads(cli("programme", "list", "--json").stdout)
+    assert {r["name"] for r in rows} == {"model", "new-start"}
+    schema = json.loads(cli("programme", "schema").stdout)
+    assert schema["properties"]["format"]["const"] == "disarm-programme/1"
+    assert "Ceiling" in schema["$defs"]
