@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from disarm.errors import BadInput
 from disarm.inspect.custody import CODES, Finding, validate_custody
-from disarm.inspect.custody_events import State, parse_events
+from disarm.inspect.custody_events import EventType, State, parse_events
 
 HEADER = "item,time,location,event,actor,tag,seal,previous_seal,destination\n"
 
@@ -219,3 +221,56 @@ def test_findings_serialise_with_evidence() -> None:
 def test_malformed_events(text: str, message: str) -> None:
     with pytest.raises(BadInput, match=message):
         parse_events(text)
+
+
+def test_a_replaced_seal_is_reported_once() -> None:
+    lines = [
+        *CLEAN[:5],
+        "W1,2026-02-01T08:00:00Z,Base-A,seal_verified,inspector,T-001,S-999,,",
+        "W1,2026-02-05T08:00:00Z,Base-A,seal_verified,inspector,T-001,S-999,,",
+        "W1,2026-02-06T08:00:00Z,Base-A,seal_broken,inspector,T-001,S-999,,",
+    ]
+    got = findings(lines)
+    assert [f.code for f in got] == ["replaced_seal", "broken_seal"]
+    assert got[1].evidence[0].line == 7  # the event where S-999 first appeared
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.permutations(CLEAN))
+def test_reordering_a_clean_record_only_finds_out_of_order(lines: list[str]) -> None:
+    assert set(codes(lines)) <= {"out_of_order"}
+    assert (codes(lines) == []) == (lines == CLEAN)
+
+
+EVENT_KINDS = [e.value for e in EventType]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["W1", "W2"]),
+            st.integers(0, 20),
+            st.sampled_from(["Base-A", "Plant-D"]),
+            st.sampled_from(EVENT_KINDS),
+            st.sampled_from(["", "T-1", "T-2"]),
+            st.sampled_from(["S-1", "S-2"]),
+            st.sampled_from(["S-1", "S-2"]),
+            st.sampled_from(["Base-A", "Plant-D"]),
+        ),
+        min_size=1,
+        max_size=25,
+    )
+)
+def test_any_sequence_gives_only_named_findings(
+    rows: list[tuple[str, int, str, str, str, str, str, str]],
+) -> None:
+    lines = []
+    for item, day, loc, kind, tag, seal, prev, dest in rows:
+        if kind.startswith("tag_") and not tag:
+            tag = "T-1"
+        lines.append(
+            f"{item},2026-01-{1 + day:02d}T00:00:00Z,{loc},{kind},host,{tag},{seal},{prev},{dest}"
+        )
+    got = findings(lines, max_unverified=dt.timedelta(days=5))
+    assert all(f.code in CODES and f.evidence for f in got)

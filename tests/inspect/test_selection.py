@@ -73,8 +73,20 @@ def test_matches_independent_reimplementation() -> None:
 
 def test_golden_vector() -> None:
     # Published in docs/inspections.md so that other implementations can check themselves.
-    got = select(population_range(1000), 5, b"example checkpoint\n")
-    assert got == [821, 500, 165, 978, 120]
+    pop = population_range(1000)
+    assert pop.digest().hex() == (
+        "20fab6a9bc21f58e39980cde851575bd6be2a312516036f1cef351b8a07b848f"
+    )
+    seed = seed_input(pop, 5, b"example checkpoint\n", [])
+    assert hashlib.sha256(seed).hexdigest() == (
+        "3acdc14224ddb01f30d8a91476c5306aec20f88035e6f667d0a04a176ed9ac46"
+    )
+    # First SHAKE-256 bytes 0x0b34: 10 low bits = 820 < 1000, so the first draw is item 821.
+    assert hashlib.shake_256(seed).digest(2) == bytes.fromhex("0b34")
+    assert select(pop, 5, b"example checkpoint\n") == [821, 500, 165, 978, 120]
+    listed = population_list(["w3", "w1", "w2", "w10"])
+    assert listed.items == ("w1", "w10", "w2", "w3")
+    assert select(listed, 2, b"example checkpoint\n", [("A", bytes(16))]) == ["w10", "w1"]
 
 
 def test_population_order_does_not_matter() -> None:

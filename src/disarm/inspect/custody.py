@@ -284,7 +284,13 @@ def _seals(c: _Custody, ev: Event, find: Any) -> None:
     kind = ev.event
     applied = f" (applied on line {c.seal_event.line})" if c.seal_event else ""
     if kind is EventType.SEAL_BROKEN:
-        find("broken_seal", f"seal {ev.seal!r} found broken on line {ev.line}", c.seal_event, ev)
+        other = "" if ev.seal == c.seal else f"; the seal on record is {c.seal or 'none'!r}"
+        find(
+            "broken_seal",
+            f"seal {ev.seal!r} found broken on line {ev.line}{other}",
+            c.seal_event,
+            ev,
+        )
         c.seal, c.seal_event = "", None
     elif kind is EventType.SEAL_REMOVED:
         if ev.seal != c.seal:
@@ -324,6 +330,8 @@ def _seals(c: _Custody, ev: Event, find: Any) -> None:
             c.seal_event,
             ev,
         )
+        # Reported once; from here the seal seen is the one on record (no cascade of findings).
+        c.seal, c.seal_event = ev.seal, ev
 
 
 def _clock(c: _Custody, ev: Event, limit: dt.timedelta, find: Any) -> None:
