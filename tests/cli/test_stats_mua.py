@@ -176,3 +176,24 @@ def test_bad_input_exits_2_naming_the_problem(
     assert result.exit_code == 2, (result.stdout, result.stderr)
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_json_description_and_series_named_in_it(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    doc = yaml.safe_load(Path(STORE).read_text())
+    doc["series"] = {"flows": "f.csv", "inventories": "i.csv"}
+    pd.read_csv(FLOWS).to_csv(tmp_path / "f.csv", index=False)
+    pd.read_csv(INVENTORIES).to_csv(tmp_path / "i.csv", index=False)
+    (tmp_path / "area.json").write_text(json.dumps(doc))
+    result = cli("stats", "mua", "evaluate", str(tmp_path / "area.json"), "--json", "-n", "2000")
+    assert result.exit_code == 1  # the example campaign contains a loss
+    assert json.loads(result.stdout)["first_alarms"]["page-sitmuf"] > 15
+    # The measured series do not balance, so they cannot serve as nominal values.
+    result = cli("stats", "mua", "simulate", str(tmp_path / "area.json"), "-n", "10")
+    assert result.exit_code == 2
+    assert "unbalanced series" in result.stderr
+
+
+def test_non_finite_reference_value(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("stats", "mua", "simulate", STORE, "-n", "10", "--k", "nan", "--no-progress")
+    assert result.exit_code == 2
+    assert "reference value" in result.stderr

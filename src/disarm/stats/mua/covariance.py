@@ -195,7 +195,8 @@ def muf_covariance(structure: ErrorStructure) -> FloatArray:
     for blk in structure.blocks:
         rows = slice(blk.first, blk.first + blk.coefficients.shape[0])
         cov[rows, rows] += blk.coefficients @ blk.coefficients.T
-    return cov
+    # Exactly symmetric (matrix products may differ in the last bit between (i, j) and (j, i)).
+    return np.asarray((cov + cov.T) / 2.0, dtype=np.float64)
 
 
 def sigma_muf(structure: ErrorStructure) -> FloatArray:
@@ -216,7 +217,8 @@ def cholesky_factor(cov: FloatArray, *, source: str | None = None) -> FloatArray
     """
     if cov.ndim != 2 or cov.shape[0] != cov.shape[1] or cov.shape[0] == 0:
         raise BadInput("the MUF covariance must be a non-empty square matrix", source=source)
-    if not np.all(np.isfinite(cov)) or not np.allclose(cov, cov.T, rtol=1e-10, atol=0.0):
+    scale = float(np.abs(np.diag(cov)).max()) if np.all(np.isfinite(cov)) else 0.0
+    if not np.all(np.isfinite(cov)) or not np.allclose(cov, cov.T, rtol=1e-10, atol=1e-12 * scale):
         raise BadInput("the MUF covariance is not a finite symmetric matrix", source=source)
     diag = np.diag(cov)
     zero = np.flatnonzero(diag <= 0.0)

@@ -22,6 +22,7 @@ from disarm.stats.mua.montecarlo import calibrate_muf_tests
 from disarm.stats.mua.sequential import (
     NO_ALARM,
     check_alpha,
+    check_reference,
     first_alarm,
     page_statistic,
     page_threshold,
@@ -85,6 +86,8 @@ def evaluate(
     """Compute the MUF sequence of `measured` and run the three tests on it."""
     check_alpha(alpha)
     k_cusum = k if k_muf is None else k_muf
+    check_reference(k)
+    check_reference(k_cusum, "k_muf")
     structure = error_structure(measured)
     cov = muf_covariance(structure)
     factor = cholesky_factor(cov, source=source)

@@ -172,7 +172,9 @@ def _periods(
         raise BadInput("periods: give the number of balance periods or series", source=source)
     if len(values) > 1:
         detail = "; ".join(f"{k}: {v}" for k, v in implied.items())
-        raise BadInput(f"mismatched time grids: the numbers of periods differ ({detail})")
+        raise BadInput(
+            f"mismatched time grids: the numbers of periods differ ({detail})", source=source
+        )
     periods = values.pop()
     if periods < 1:
         raise BadInput("the series cover no balance period", source=source)

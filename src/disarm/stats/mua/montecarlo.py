@@ -38,6 +38,7 @@ from disarm.stats.mua.model import BalanceArea, FloatArray
 from disarm.stats.mua.sequential import (
     NO_ALARM,
     check_alpha,
+    check_reference,
     first_alarm,
     page_maximum,
     page_threshold,
@@ -276,6 +277,8 @@ def simulate(
     if diversion.shape != (n,):
         raise BadInput(f"the diversion has {diversion.size} periods, the area has {n}")
     k_cusum = k if k_muf is None else k_muf
+    check_reference(k)
+    check_reference(k_cusum, "k_muf")
     structure = error_structure(area)
     check_balanced(area, structure, source=source)
     cov = muf_covariance(structure)

@@ -102,3 +102,8 @@ def page_threshold(
 def check_alpha(alpha: float) -> None:
     if not 0.0 < alpha < 1.0:
         raise BadInput(f"the false-alarm probability must be in (0, 1), got {alpha}")
+
+
+def check_reference(k: float, name: str = "k") -> None:
+    if not math.isfinite(k):
+        raise BadInput(f"the reference value {name} must be a finite number, got {k}")
