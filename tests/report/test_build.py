@@ -58,3 +58,28 @@ def test_new_start_report_has_charts_tables_and_sources(new_start) -> None:  # t
     assert "state.gov New START aggregate numbers page" in html
     assert "New START Treaty Aggregate Numbers of Strategic Offensive Arms" in html
     assert "<script" not in html
+
+
+def test_model_report_charts_declared_series_and_amount_schedules(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import pandas as pd
+
+    programme = load_programme("model")
+    decls = pd.DataFrame(
+        {
+            "date": ["2025-01-01", "2026-01-01", "2025-01-01", "2026-01-01", "2026-01-01"],
+            "party": ["GBR", "GBR", "USA", "USA", "USA"],
+            "category": ["total_inventory"] * 4 + ["alert_warheads"],
+            "value": [225, 230, 5044, 4800, 0],
+            "source": ["test"] * 5,
+        }
+    )
+    tidy = load_declarations(decls)
+    result = evaluate(programme, tidy)
+    doc = from_evaluation(programme, tidy, result)
+    keys = set(doc.chart_keys())
+    assert ("USA", "alert_warheads") in keys  # declared: charted
+    assert ("GBR", "alert_warheads") not in keys  # a flat zero with nothing declared: table only
+    assert not [k for k in keys if k[1] == "nfu_nsa_declared"]  # flags are not amounts
+    html = render_html(doc)
+    gbr = html.split('id="party-GBR"')[1].split("</section>")[0]
+    assert '<tr class="r-non-compliant">' in gbr  # 230 above the 225 baseline freeze

@@ -65,6 +65,19 @@ def schedules(
     return out
 
 
+def chart_schedules(
+    programme: Any, baselines: Mapping[str, Mapping[str, float]] | None
+) -> dict[tuple[str, str], list[tuple[dt.date, float]]]:
+    """The schedules worth a chart of their own: amounts (not flags or levels) for which the
+    party has a baseline or a limit above zero applies. Declared series are charted anyway."""
+    base = baselines or {}
+    return {
+        key: steps
+        for key, steps in schedules(programme, baselines).items()
+        if str(programme.categories[key[1]].unit) in QUANTITY_UNITS and _chartable(key, steps, base)
+    }
+
+
 def deadlines(programme: Any) -> dict[tuple[str, str], list[tuple[dt.date, str]]]:
     """(party, category) -> the deadlines of the limit obligations on it, labelled by phase."""
     out: dict[tuple[str, str], list[tuple[dt.date, str]]] = {}
@@ -114,7 +127,7 @@ def from_evaluation(
         declarations=declarations,
         verdicts=result.verdicts,
         summary=result.summary,
-        schedules=schedules(programme, baselines),
+        schedules=chart_schedules(programme, baselines),
         deadlines=deadlines(programme),
         baselines={p: dict(v) for p, v in (baselines or {}).items()},
         sources=_sources(programme, data_sources),
@@ -223,12 +236,7 @@ def schedule_report(
 ) -> ReportData:
     """A schedule report: the limits each party must meet, from its baselines (no verdicts)."""
     frame = schedule_frame(programme, baselines)
-    sched = {
-        key: steps
-        for key, steps in schedules(programme, baselines).items()
-        if _chartable(key, steps, baselines)
-        and str(programme.categories[key[1]].unit) in QUANTITY_UNITS
-    }
+    sched = chart_schedules(programme, baselines)
     end = max((p.deadline for p in programme.phases), default=None)
     return ReportData(
         title=title or f"Schedule: {programme.title}",
