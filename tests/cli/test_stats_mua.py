@@ -197,3 +197,15 @@ def test_non_finite_reference_value(cli) -> None:  # type: ignore[no-untyped-def
     result = cli("stats", "mua", "simulate", STORE, "-n", "10", "--k", "nan", "--no-progress")
     assert result.exit_code == 2
     assert "reference value" in result.stderr
+
+
+def test_threshold_for_one_period_is_normal_quantile_minus_k(cli) -> None:  # type: ignore[no-untyped-def]
+    from scipy.stats import norm
+
+    result = cli("stats", "mua", "threshold", "--periods", "1", "--k", "0.5", "--json")
+    assert result.exit_code == 0
+    h = json.loads(result.stdout)["h"]
+    # quantile standard error sqrt(a (1 - a) / N) / phi(z) = 0.0047 for N = 200,000
+    assert abs(h - (norm.ppf(0.95) - 0.5)) < 0.02
+    assert cli("stats", "mua", "threshold", "--periods", "0").exit_code == 2
+    assert cli("stats", "mua", "threshold", "--periods", "15", "-n", "1000").exit_code == 0

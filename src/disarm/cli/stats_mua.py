@@ -35,6 +35,7 @@ from disarm.stats.mua.results import (
     simulation_dict,
     simulation_rows,
 )
+from disarm.stats.mua.sequential import check_reference, page_threshold
 
 mua_app = typer.Typer(
     name="mua",
@@ -193,6 +194,40 @@ def constants_cmd(
         print_table(_rounded(rows), title=f"σMUF goal = SQ / {factor:.4f}")
 
 
+@mua_app.command("threshold")
+def threshold_cmd(
+    periods: int = typer.Option(..., "--periods", help="Number of balance periods n."),
+    k: float = KOpt,
+    alpha: float = AlphaOpt,
+    iterations: int = typer.Option(
+        200_000, "--iterations", "-n", help="Simulated standard normal sequences."
+    ),
+    seed: int = SeedOpt,
+    as_json: bool = JsonOpt,
+) -> None:
+    """Threshold h of Page's test on SITMUF for false-alarm probability α over n periods.
+
+    SITMUF is i.i.d. N(0, 1) under no loss, so h depends only on (k, n, α) and is the
+    (1 - α) quantile of max S_i over simulated standard normal sequences.
+    """
+    if periods < 1:
+        raise BadInput(f"--periods must be a positive integer, got {periods}")
+    check_reference(k)
+    h = page_threshold(k, periods, alpha, iterations=iterations, rng=np.random.default_rng(seed))
+    doc = {
+        "periods": periods,
+        "k": k,
+        "alpha": alpha,
+        "iterations": iterations,
+        "seed": seed,
+        "h": h,
+    }
+    if as_json:
+        print_json(doc)
+    else:
+        print_table([_rounded([doc])[0]], title="Page's test on SITMUF")
+
+
 @mua_app.command("plan")
 def plan_cmd(
     area_file: Path = AreaArg,
@@ -246,6 +281,11 @@ def simulate_cmd(
         None, "--custom", help="CSV with columns period, amount for a custom diversion."
     ),
     iterations: int = typer.Option(10_000, "--iterations", "-n", help="Monte Carlo iterations."),
+    calibration_iterations: int | None = typer.Option(
+        None,
+        "--calibration-iterations",
+        help="Iterations used to choose the thresholds (default: --iterations).",
+    ),
     seed: int = SeedOpt,
     alpha: float = AlphaOpt,
     k: float = KOpt,
@@ -274,6 +314,7 @@ def simulate_cmd(
             alpha=alpha,
             k=k,
             k_muf=k_muf,
+            calibration_iterations=calibration_iterations,
             on_progress=lambda b: bar.advance(task, b),
             source=str(area_file),
         )
