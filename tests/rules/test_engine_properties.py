@@ -33,8 +33,13 @@ def declarations(draw: st.DrawFn) -> list[Row]:
 
 
 def reference_level(
-    rows: list[Row], due: dict[str, dt.date], limit: dict[str, float], op: str
+    rows: list[Row],
+    due: dict[str, dt.date],
+    limit: dict[str, float],
+    op: str,
+    caps: dict[str, float] | None = None,
 ) -> dict[tuple[str, dt.date], str]:
+    caps = caps or {}
     dates = sorted({dt.date.fromisoformat(r[0]) for r in rows})
     table = {(r[1], dt.date.fromisoformat(r[0])): r[3] for r in rows}
     out = {}
@@ -43,8 +48,13 @@ def reference_level(
             value = table.get((party, day))
             if day < due[party]:
                 out[party, day] = "not-yet-due"
-            elif value is None or math.isnan(limit[party]):
+            elif value is None:
                 out[party, day] = "no-data"
+            elif math.isnan(limit[party]):  # unknown baseline: the limit lies in [0, cap]
+                cap = caps.get(party, math.inf)
+                out[party, day] = (
+                    "non-compliant" if value > cap else "compliant" if value == 0 else "no-data"
+                )
             elif (op == "le" and value <= limit[party]) or (op == "eq" and value == limit[party]):
                 out[party, day] = "compliant"
             else:
@@ -112,8 +122,11 @@ def test_ceiling_agrees_with_reference(
     for party in PARTIES:
         before = [r for r in rows if r[1] == party and r[0] <= EIF.isoformat() and r[3] is not None]
         base = before[-1][3] if before else math.nan
-        limits[party] = cap if fraction is None else min(cap, fraction * base)
-    assert engine(verdicts, "C") == reference_level(rows, dues, limits, "le")
+        limits[party] = cap if fraction is None or math.isnan(base) else min(cap, fraction * base)
+        if fraction is not None and math.isnan(base):
+            limits[party] = math.nan
+    caps = dict.fromkeys(PARTIES, float(cap))
+    assert engine(verdicts, "C") == reference_level(rows, dues, limits, "le", caps)
 
 
 @settings(**SETTINGS)

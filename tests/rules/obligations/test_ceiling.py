@@ -86,3 +86,16 @@ def test_as_of_adds_an_evaluation_date_and_ignores_later_rows() -> None:
     v = run(prog, rows, as_of="2022-01-01")
     assert sorted(v["date"].unique()) == [pd.Timestamp("2021-06-01"), pd.Timestamp("2022-01-01")]
     assert status(v, "AAA", "2022-01-01") == "no-data"
+
+
+def test_unknown_baseline_is_still_decided_by_the_cap_and_by_zero() -> None:
+    prog = programme([{**CEILING, "max": 30, "fraction": 0.5}])
+    rows = [
+        ("2021-03-01", "AAA", "warheads", 40),  # above the cap 30, whatever the baseline
+        ("2021-03-01", "BBB", "warheads", 0),  # 0 meets any limit
+        ("2021-06-01", "AAA", "warheads", 20),  # under the cap: depends on the baseline
+    ]
+    v = run(prog, rows)
+    assert status(v, "AAA", "2021-03-01") == "non-compliant"
+    assert status(v, "BBB", "2021-03-01") == "compliant"
+    assert status(v, "AAA", "2021-06-01") == "no-data"

@@ -38,6 +38,10 @@ class CeilingRule(LevelRule):
         uses = np.array([self.terms(p).fraction is not None for p in self.parties])
         return np.where(uses, base, np.nan)
 
+    def cap_when_unknown(self) -> Array:
+        caps = [self.terms(p).max for p in self.parties]
+        return np.array([np.inf if c is None else c for c in caps], dtype=float)
+
     def limits(self, ctx: Context) -> tuple[Array, Array]:
         base = ctx.baseline_array(self.category)
         limit = np.array([self.limit_for(p, b) for p, b in zip(self.parties, base, strict=True)])

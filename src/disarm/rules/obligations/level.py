@@ -39,6 +39,14 @@ class LevelRule(Rule):
         """Per party, the baseline the limit depends on (NaN when it does not depend on one)."""
         return np.full(len(self.parties), np.nan)
 
+    def cap_when_unknown(self) -> Array:
+        """Per party, an upper bound of a limit that is unknown (inf when there is none).
+
+        An unknown limit is still known to lie in [0, cap]: a value above the cap violates it,
+        a value of 0 meets it; anything in between is `no-data`.
+        """
+        return np.full(len(self.parties), np.inf)
+
     def evaluate(self, ctx: Context) -> pd.DataFrame:
         m = ctx.matrix(self.category)
         limit, ops = self.limits(ctx)
@@ -54,16 +62,21 @@ class LevelRule(Rule):
         not_due = dates < due
         missing = np.isnan(value)
         unknown_limit = np.isnan(lim)
+        with np.errstate(invalid="ignore"):
+            above_cap = unknown_limit & (value > self.cap_when_unknown()[None, :])
+            at_zero = unknown_limit & (value == 0) & le
         status = np.select(
-            [not_due, missing, unknown_limit, ok],
-            [NOT_YET_DUE, NO_DATA, NO_DATA, COMPLIANT],
+            [not_due, missing, above_cap, at_zero, unknown_limit, ok],
+            [NOT_YET_DUE, NO_DATA, NON_COMPLIANT, COMPLIANT, NO_DATA, COMPLIANT],
             NON_COMPLIANT,
         ).astype(object)
         note = np.select(
-            [~m.present, missing, unknown_limit],
+            [~m.present, missing, above_cap, at_zero, unknown_limit],
             [
                 "no declaration on this date",
                 "declared without a value",
+                "no baseline for this party, but the value exceeds the absolute cap",
+                "no baseline for this party, but 0 meets any limit",
                 "limit unknown: no baseline for this party",
             ],
             "",
