@@ -50,3 +50,21 @@ def test_values_from_the_central_limit_date() -> None:
     after = df[df["date"] >= D(2018, 2, 5)]
     for category, limit in data.CENTRAL_LIMITS.items():
         assert (after.loc[after["category"] == category, "value"] <= limit).all()
+
+
+def test_central_limits_match_the_bundled_treaty_parameters() -> None:
+    assert (
+        data.new_start_limits()
+        == data.CENTRAL_LIMITS
+        == {
+            "deployed_launchers": 700,
+            "deployed_warheads": 1550,
+            "launchers": 800,
+        }
+    )
+    params = data.new_start_parameters()
+    assert params["entry_into_force"] == D(2011, 2, 5)
+    assert params["central_limits_deadline"] == D(2018, 2, 5)
+    assert params["data_exchange_frequency"] == "every six months"
+    assert params["inspections_paused"] == "2020-03/04"  # a month range stays text
+    assert str(params["onsite_inspections_per_year"]) == "18"

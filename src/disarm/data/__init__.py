@@ -5,7 +5,12 @@ an empty cell is None (missing), never zero. See ``bundled/SOURCES.md`` and ``do
 """
 
 from disarm.data.catalog import DATASETS, Dataset, dataset, datasets, load, read_text
-from disarm.data.new_start import CENTRAL_LIMITS, new_start_declarations
+from disarm.data.new_start import (
+    CENTRAL_LIMITS,
+    new_start_declarations,
+    new_start_limits,
+    new_start_parameters,
+)
 from disarm.data.nuclear_forces import CATEGORIES, SOURCES, baseline_sources, baselines, forces
 from disarm.data.treaties import nuclear_armed_states, states, treaty_status
 
@@ -22,6 +27,8 @@ __all__ = [
     "forces",
     "load",
     "new_start_declarations",
+    "new_start_limits",
+    "new_start_parameters",
     "nuclear_armed_states",
     "read_text",
     "states",

@@ -20,7 +20,7 @@ import pandas as pd
 
 from disarm.data.catalog import load
 from disarm.errors import BadInput
-from disarm.model.quantity import Quantity
+from disarm.model.quantity import Quantity, parse_quantity
 
 FILE: Final = "new_start_data_exchange.csv"
 
@@ -69,6 +69,47 @@ def new_start_declarations() -> pd.DataFrame:
     df = pd.DataFrame.from_records(rows, columns=list(COLUMNS))
     df["value"] = df["value"].astype("int64")
     return df.sort_values(["date", "party", "category"], kind="stable").reset_index(drop=True)
+
+
+#: tidy category -> row of ``new_start_treaty_parameters.csv`` holding its central limit
+LIMIT_PARAMETERS: Final = {
+    "deployed_launchers": "central_limit_deployed_icbm_slbm_heavy_bombers",
+    "deployed_warheads": "central_limit_warheads",
+    "launchers": "central_limit_deployed_and_nondeployed_launchers",
+}
+
+
+def new_start_parameters() -> dict[str, Quantity | dt.date | str]:
+    """``new_start_treaty_parameters.csv`` as parameter -> value: a `Quantity` for a number, a
+    date for an ISO date, else the text (``every six months``, ``2020-03/04``, a statement)."""
+    out: dict[str, Quantity | dt.date | str] = {}
+    for rec in load("new_start_treaty_parameters").to_dict("records"):
+        text = str(rec["value"])
+        value: Quantity | dt.date | str = text
+        if text.isdigit():
+            q = parse_quantity(text, where=f"new_start_treaty_parameters.csv {rec['parameter']}")
+            value = text if q is None else q
+        else:
+            try:
+                value = dt.date.fromisoformat(text)
+            except ValueError:
+                value = text
+        out[str(rec["parameter"])] = value
+    return out
+
+
+def new_start_limits() -> dict[str, int]:
+    """The three central limits per tidy category, read from the bundled treaty parameters."""
+    params = new_start_parameters()
+    limits: dict[str, int] = {}
+    for category, name in LIMIT_PARAMETERS.items():
+        value = params.get(name)
+        if not isinstance(value, Quantity):
+            raise BadInput(
+                f"parameter {name} is not a number", source="new_start_treaty_parameters.csv"
+            )
+        limits[category] = value.as_int()
+    return limits
 
 
 def _source(source: object, via: object) -> str:
