@@ -17,7 +17,7 @@ from disarm.stats.mua.covariance import (
     muf_covariance,
     sigma_muf,
 )
-from disarm.stats.mua.model import MeasurementPoint, build_balance_area
+from disarm.stats.mua.model import BalanceArea, MeasurementPoint, build_balance_area
 from disarm.stats.mua.reference import measured_muf
 from tests.stats.mua_helpers import hand_area, small_area
 
@@ -180,3 +180,62 @@ def test_not_positive_definite_matrix_is_bad_input() -> None:
         cholesky_factor(np.array([[1.0, 2.0], [2.0, 1.0]]))
     with pytest.raises(BadInput, match="symmetric"):
         cholesky_factor(np.array([[1.0, 0.5], [0.0, 1.0]]))
+
+
+def brute_force_covariance(area: BalanceArea) -> np.ndarray:
+    """Sigma = J D J' from the coefficient of every single measurement error (slow, direct)."""
+    n, length, cal = area.periods, area.period_length, area.calibration_length
+    cov = np.zeros((n, n))
+    for p in area.points:
+        systematic = np.zeros((area.calibrations, n))
+        if p.kind == "inventory":
+            for j, level in enumerate(p.values):
+                coef = np.zeros(n)
+                if j < n:
+                    coef[j] += level  # opens period j + 1
+                if j > 0:
+                    coef[j - 1] -= level  # closes period j
+                cov += p.random**2 * np.outer(coef, coef)
+                systematic[max(j * length - 1, 0) // cal] += coef
+        else:
+            for t, amount in enumerate(p.values):
+                coef = np.zeros(n)
+                coef[t // length] = p.sign * amount
+                cov += p.random**2 * np.outer(coef, coef)
+                systematic[t // cal] += coef
+        for g in systematic:
+            cov += p.systematic**2 * np.outer(g, g)
+    return cov
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    periods=st.integers(1, 6),
+    length=st.integers(1, 6),
+    calibration=st.integers(1, 40),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_covariance_equals_brute_force_enumeration(
+    periods: int, length: int, calibration: int, seed: int
+) -> None:
+    rng = np.random.default_rng(seed)
+    total = periods * length
+    area = build_balance_area(
+        "random",
+        period_length=length,
+        periods=periods,
+        calibration_length=calibration,
+        points=(
+            MeasurementPoint("a", "input", *rng.uniform(0, 0.05, 2), rng.uniform(0, 3, total)),
+            MeasurementPoint("b", "output", *rng.uniform(0, 0.05, 2), rng.uniform(0, 3, total)),
+            MeasurementPoint(
+                "c", "inventory", *rng.uniform(0, 0.05, 2), rng.uniform(0, 9, periods + 1)
+            ),
+            MeasurementPoint(
+                "d", "inventory", *rng.uniform(0, 0.05, 2), rng.uniform(0, 9, periods + 1)
+            ),
+        ),
+    )
+    np.testing.assert_allclose(
+        muf_covariance(error_structure(area)), brute_force_covariance(area), rtol=1e-9, atol=1e-12
+    )
