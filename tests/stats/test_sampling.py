@@ -65,7 +65,7 @@ def test_sample_size_is_the_smallest(population: int, data: st.DataObject, beta:
     assert nondetection_exact(population, defects, n) <= Fraction(beta)
     assert n == 1 or nondetection_exact(population, defects, n - 1) > Fraction(beta)
     approx = iaea_sample_size(population, defects, beta)
-    assert approx >= n - 1  # the approximation never undershoots by more than rounding
+    assert approx >= n  # each exact factor (N − n − i)/(N − i) ≤ 1 − n/N
 
 
 def test_brute_force_small_population() -> None:

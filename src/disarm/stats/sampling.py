@@ -9,8 +9,9 @@ no defective item is among them (the non-detection probability) is hypergeometri
 The second form has ``M`` factors instead of ``n``; both are exact ratios of integers, so the
 functions below compute β as a :class:`fractions.Fraction` and compare it with a target exactly.
 The IAEA's approximation of the sample size for a target β is ``n ≈ N (1 − β^(1/M))``
-(IAEA Safeguards Glossary, 2022 edition, attribute sampling); it slightly overestimates the
-exact size because it treats the M selections of defects as independent.
+(Avenhaus and Canty, *Compliance Quantified*, 1996; terms as in the IAEA Safeguards Glossary,
+2022 edition); it never underestimates the exact size, because it replaces each factor
+(N − n − i)/(N − i) by the larger 1 − n/N.
 
 Every function validates its arguments and raises :class:`disarm.errors.BadInput`.
 """
