@@ -180,3 +180,26 @@ def test_unbalanced_nominal_values_are_bad_input() -> None:
     )
     with pytest.raises(BadInput, match="unbalanced series"):
         simulate(area, np.zeros(2), iterations=10, seed=0, source="leaky.yaml")
+
+
+def test_diagonal_covariance_makes_page_on_sitmuf_equal_cusum_on_muf() -> None:
+    # Flows with random errors only: MUFs are independent, SITMUF = MUF / sigma, so the two
+    # CUSUMs are the same statistic; only their thresholds' Monte Carlo noise differs.
+    area = build_balance_area(
+        "independent",
+        period_length=3,
+        periods=10,
+        calibration_length=None,
+        points=(
+            MeasurementPoint("in", "input", 0.02, 0.0, np.full(30, 1.0)),
+            MeasurementPoint("out", "output", 0.02, 0.0, np.full(30, 1.0)),
+        ),
+    )
+    cov = muf_covariance(error_structure(area))
+    np.testing.assert_allclose(cov, np.diag(np.diag(cov)))
+    sigma = float(np.sqrt(cov[0, 0]))
+    result = simulate(area, np.full(10, 0.6 * sigma), iterations=20_000, seed=12)
+    page, cusum = result.outcome("page-sitmuf"), result.outcome("cusum-muf")
+    assert abs(page.threshold - cusum.threshold) < 0.25
+    p = page.detection_probability
+    assert abs(p - cusum.detection_probability) < 5 * math.sqrt(2 * p * (1 - p) / 20_000) + 0.03
