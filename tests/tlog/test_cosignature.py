@@ -67,6 +67,9 @@ def test_quorum_of_known_witnesses() -> None:
     result = verify_checkpoint(cosigned, log_v, verifiers, 2)
     assert result.checkpoint == CP
     assert result.cosigners == (("w1.example", T), ("w2.example", T + 1))
+    assert verify_checkpoint(cosigned, log_v, verifiers, 2, not_after=T + 1).checkpoint == CP
+    with pytest.raises(VerificationError, match="dated in the future"):
+        verify_checkpoint(cosigned, log_v, verifiers, 1, not_after=T)
     with pytest.raises(VerificationError, match="quorum is 3") as err:
         verify_checkpoint(cosigned, log_v, verifiers, 3)
     assert (err.value.expected, err.value.computed) == (3, 2)

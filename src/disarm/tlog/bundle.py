@@ -122,12 +122,14 @@ def verify_bundle(
     *,
     entry: bytes | None = None,
     origin: str | None = None,
+    not_after: int | None = None,
 ) -> VerifiedBundle:
     """Verify a proof bundle offline.
 
     Checks, in order: the bundle parses; the checkpoint is signed by `log_key` (and is for
     `origin`, if given); at least `quorum` of `witness_keys` cosigned it (quorum is explicit;
-    0 accepts a checkpoint without witnesses); the entry (from the bundle, or `entry`, which
+    0 accepts a checkpoint without witnesses) and none of their cosignatures is dated after
+    `not_after`, if given; the entry (from the bundle, or `entry`, which
     must then match) is at `index` in the checkpoint's tree. Raises `BadInput` for malformed
     input and keys, `VerificationError` (expected/computed) for every failed check.
     """
@@ -135,7 +137,7 @@ def verify_bundle(
     log_verifier = Verifier.from_key_string(log_key)
     witnesses = [Verifier.from_key_string(k) for k in witness_keys]
     cosigned = verify_checkpoint(
-        parsed.checkpoint_note, log_verifier, witnesses, quorum, origin=origin
+        parsed.checkpoint_note, log_verifier, witnesses, quorum, origin=origin, not_after=not_after
     )
     if entry is not None and parsed.entry is not None and entry != parsed.entry:
         raise VerificationError(

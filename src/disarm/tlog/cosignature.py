@@ -101,12 +101,15 @@ def verify_checkpoint(
     quorum: int,
     *,
     origin: str | None = None,
+    not_after: int | None = None,
 ) -> CosignedCheckpoint:
     """Accept a checkpoint only if the log signed it and at least `quorum` of the known
     `witnesses` cosigned it. `quorum` has no default on purpose; 0 means "no witness needed"
     and must be asked for explicitly.
 
     Unknown signatures are ignored; a signature by a known key that fails rejects the note.
+    With `not_after` (POSIX seconds, e.g. now plus an allowed clock skew), a cosignature dated
+    later rejects the note.
     """
     if quorum < 0 or quorum > len(witnesses):
         raise BadInput(f"witness quorum {quorum} must be between 0 and {len(witnesses)}")
@@ -123,6 +126,13 @@ def verify_checkpoint(
         for s in opened.verified
         if (s.name, s.key_id) in ids and s.timestamp is not None
     )
+    for name, timestamp in cosigners:
+        if not_after is not None and timestamp > not_after:
+            raise VerificationError(
+                f"cosignature by {name} is dated in the future",
+                expected=f"<= {not_after}",
+                computed=timestamp,
+            )
     if len(cosigners) < quorum:
         raise VerificationError(
             f"checkpoint has {len(cosigners)} valid cosignatures from known witnesses; "
