@@ -100,7 +100,8 @@ def _check_bundle(log: TiledLog, index: int, entries: Sequence[bytes], width: in
         k = byte // HASH_SIZE
         raise VerificationError(
             f"entry {first + k} does not hash to its stored leaf hash: "
-            f"{log.where('entry', 0, first + k, 0)} / {log.where('hash', 0, first + k, byte % 32)}",
+            f"{log.where('entry', 0, first + k, 0)} / {log.where('hash', 0, first + k, byte % 32)}"
+            f" / {log.where('bundle', 0, index, 0)}",
             expected=computed[k * HASH_SIZE : (k + 1) * HASH_SIZE],
             computed=stored[k * HASH_SIZE : (k + 1) * HASH_SIZE],
         )
@@ -210,26 +211,31 @@ def audit_checkpoints(log: TiledLog, notes: Sequence[str], verifier: Verifier) -
     previous: tuple[int, bytes] | None = None
     proofs = 0
     for i, note in enumerate(notes):
+        place = f"checkpoint {i} ({log.where('history', 0, i, 0)})"
         try:
-            checkpoint, _ = open_checkpoint(note, verifier, origin=log.origin)
+            checkpoint, _ = open_checkpoint(note, verifier)
         except VerificationError as exc:
             raise VerificationError(
-                f"checkpoint {i} of the history: {exc.message}",
-                expected=exc.expected,
-                computed=exc.computed,
+                f"{place}: {exc.message}", expected=exc.expected, computed=exc.computed
             ) from exc
         except BadInput as exc:
-            raise VerificationError(f"checkpoint {i} of the history is malformed: {exc}") from exc
+            raise VerificationError(f"{place} is malformed: {exc}") from exc
+        if checkpoint.origin != log.origin:
+            raise VerificationError(
+                f"{place} is for another origin than the log's ({log.where('origin', 0, 0, 0)})",
+                expected=log.origin,
+                computed=checkpoint.origin,
+            )
         if checkpoint.size > log.size:
             raise VerificationError(
-                f"checkpoint {i} is for tree size {checkpoint.size}, beyond the log",
+                f"{place} is for tree size {checkpoint.size}, beyond the log",
                 expected=f"<= {log.size}",
                 computed=checkpoint.size,
             )
         root = log.root(checkpoint.size)
         if root != checkpoint.root_hash:
             raise VerificationError(
-                f"checkpoint {i} (size {checkpoint.size}) has a root the log does not have",
+                f"{place} (size {checkpoint.size}) has a root the log does not have",
                 expected=root,
                 computed=checkpoint.root_hash,
             )
@@ -237,7 +243,7 @@ def audit_checkpoints(log: TiledLog, notes: Sequence[str], verifier: Verifier) -
             old_size, old_root = previous
             if checkpoint.size < old_size:
                 raise VerificationError(
-                    f"checkpoint {i} rolls the log back from size {old_size}",
+                    f"{place} rolls the log back from size {old_size}",
                     expected=f">= {old_size}",
                     computed=checkpoint.size,
                 )
@@ -262,6 +268,7 @@ def audit(
     log.audit_structure()
     tiles = audit_tiles(log, workers=workers, progress=progress)
     notes = log.checkpoints()
+    checked, proofs = audit_checkpoints(log, notes, verifier)
     latest = log.latest_checkpoint()
     if notes and latest != notes[-1]:
         raise VerificationError(
@@ -272,7 +279,6 @@ def audit(
         )
     if not notes and latest is not None:
         raise VerificationError("a latest checkpoint exists but the history is empty")
-    checked, proofs = audit_checkpoints(log, notes, verifier)
     return AuditReport(log.origin, log.size, log.root(), log.size, tiles, checked, proofs)
 
 

@@ -43,6 +43,7 @@ from disarm.tlog.hashing import HASH_SIZE
 from disarm.tlog.tiles import (
     FULL_TILE_BYTES,
     INTERIOR_BYTES,
+    MAX_ENTRY_SIZE,
     TILE_HEIGHT,
     TILE_WIDTH,
     decode_bundle,
@@ -222,12 +223,18 @@ class DirectoryLog(TiledLog):
             # Read the partial bundle: at most 256 entries of at most 64 KiB.
             fd = self._fd(DATA)
             pos = start
-            for _ in range(width):
-                (length,) = struct.unpack(">H", _pread_exact(fd, 2, pos, DATA))
-                pos += 2 + length
-            bundle = _pread_exact(
-                fd, pos - start, start, f"data ({entries_path(size >> 8, width)})"
-            )
+            try:
+                for _ in range(width):
+                    (length,) = struct.unpack(">H", _pread_exact(fd, 2, pos, DATA))
+                    pos += 2 + length
+                bundle = _pread_exact(fd, pos - start, start, DATA)
+            except VerificationError as exc:
+                where = (size >> TILE_HEIGHT) * OFFSET.size
+                raise VerificationError(
+                    f"the partial entry bundle {entries_path(size >> TILE_HEIGHT, width)} does not"
+                    f" fit in data from byte {start} (bundles byte {where}): {exc.message}",
+                    source=str(self.path),
+                ) from exc
         self._frontier = Frontier(size, partials, bundle)
         self._data_end = start + len(bundle)
         self._partial_levels.clear()
@@ -245,8 +252,11 @@ class DirectoryLog(TiledLog):
 
     def _fetch_bundle(self, index: int) -> bytes:
         start, end = self._bundle_start(index), self._bundle_start(index + 1)
-        if end < start:
-            raise VerificationError(f"bundles: offsets of bundle {index} go backwards")
+        if not start < end <= self._data_end or end - start > TILE_WIDTH * (MAX_ENTRY_SIZE + 2):
+            raise VerificationError(
+                f"bundles byte {index * OFFSET.size}: entry bundle {index} would be data bytes"
+                f" {start}..{end}, outside the {self._data_end} bytes in use",
+            )
         return _pread_exact(self._fd(DATA), end - start, start, f"data ({entries_path(index)})")
 
     def checkpoints(self) -> list[str]:
@@ -388,6 +398,10 @@ class DirectoryLog(TiledLog):
             return f"data from byte {start} ({entries_path(index)}; bundles byte {index * 8})"
         if kind == "checkpoint":
             return f"file {CHECKPOINT}"
+        if kind == "history":
+            return f"{HISTORY} record {index}"
+        if kind == "origin":
+            return META
         return kind
 
     def audit_structure(self) -> None:

@@ -250,6 +250,23 @@ class PostgresLog(TiledLog):
                     (at, note),
                 )
 
+    def where(self, kind: str, level: int, index: int, byte: int) -> str:
+        table = f"{self.schema}.tiles"
+        if kind == "hash":
+            tile, slot = divmod(index, TILE_WIDTH)
+            return f"{table} row ({level}, {tile}) hashes byte {slot * HASH_SIZE + byte}"
+        if kind == "interior":
+            return f"{table} row ({level}, {index}) interior byte {byte}"
+        if kind == "entry":
+            return f"{self.schema}.bundles row {index >> TILE_HEIGHT} (entry {index})"
+        if kind == "bundle":
+            return f"{self.schema}.bundles row {index}"
+        if kind == "history":
+            return f"{self.schema}.checkpoints row {index + 1} in order"
+        if kind == "origin":
+            return f"{self.schema}.log"
+        return kind
+
     def _close(self) -> None:
         self._conn.close()
 
