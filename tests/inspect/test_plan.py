@@ -144,3 +144,11 @@ def test_bad_plan_arguments(kwargs: dict[str, object]) -> None:
     args.update(kwargs)
     with pytest.raises(BadInput):
         plan_inspections(SITES, **args)  # type: ignore[arg-type]
+
+
+def test_strata_sum_their_sites() -> None:
+    plan = plan_inspections(SITES, 20, 3, mode="scheduled")
+    north = next(s for s in plan.strata if s.stratum == "north")
+    assert (north.sites, north.items) == (2, 150)
+    assert north.inspections == sum(r.inspections for r in plan.sites if r.stratum == "north")
+    assert sum(s.worst_case_defects for s in plan.strata) == 3

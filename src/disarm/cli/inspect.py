@@ -247,6 +247,21 @@ def plan_command(
         for r in plan.sites
     ]
     emit(rows, title=f"inspection plan ({mode}): {quota} inspections, {defects} defects")
+    if any(s.sites > 1 for s in plan.strata):  # a stratum table only when it adds something
+        emit(
+            [
+                {
+                    "stratum": s.stratum,
+                    "sites": s.sites,
+                    "items": s.items,
+                    "inspections": round(s.inspections, 2),
+                    "items verified": round(s.items_verified, 2),
+                    "worst-case defects": s.worst_case_defects,
+                }
+                for s in plan.strata
+            ],
+            title="by stratum",
+        )
     stdout.print(
         f"detection probability {plan.detection_probability:.4f} "
         f"(non-detection {plan.nondetection:.4g}) against the worst placement"

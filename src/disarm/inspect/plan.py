@@ -34,7 +34,7 @@ import numpy as np
 from disarm.errors import BadInput
 from disarm.stats.sampling import nondetection_exact
 
-__all__ = ["Plan", "Site", "SiteRow", "parse_sites", "plan_inspections"]
+__all__ = ["Plan", "Site", "SiteRow", "StratumRow", "parse_sites", "plan_inspections"]
 
 SITE_COLUMNS = ("site", "items", "stratum")
 MODES = ("random", "scheduled")
@@ -63,6 +63,18 @@ class SiteRow:
 
 
 @dataclass(frozen=True)
+class StratumRow:
+    """The plan's effort and the evader's placement summed over one stratum."""
+
+    stratum: str
+    sites: int
+    items: int
+    inspections: float
+    items_verified: float
+    worst_case_defects: int
+
+
+@dataclass(frozen=True)
 class Plan:
     mode: str
     quota: int
@@ -75,6 +87,7 @@ class Plan:
     meets_target: bool | None
     quota_needed: int | None
     sites: list[SiteRow] = field(default_factory=list)
+    strata: list[StratumRow] = field(default_factory=list)
 
 
 def parse_sites(text: str, *, source: str = "sites") -> list[Site]:
@@ -248,7 +261,25 @@ def plan_inspections(
         meets_target=None if beta is None else beta_year <= beta,
         quota_needed=needed,
         sites=rows,
+        strata=_strata(rows),
     )
+
+
+def _strata(rows: Sequence[SiteRow]) -> list[StratumRow]:
+    order: dict[str, list[SiteRow]] = {}
+    for r in rows:
+        order.setdefault(r.stratum, []).append(r)
+    return [
+        StratumRow(
+            stratum=name,
+            sites=len(members),
+            items=sum(r.items for r in members),
+            inspections=sum(r.inspections for r in members),
+            items_verified=sum(r.items_verified for r in members),
+            worst_case_defects=sum(r.worst_case_defects for r in members),
+        )
+        for name, members in order.items()
+    ]
 
 
 def _evaluate(
