@@ -73,6 +73,14 @@ def test_simulate_csv_abrupt_and_custom(cli, tmp_path: Path) -> None:  # type: i
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines()[0].startswith("test,threshold")
+    result = cli(
+        "stats", "mua", "simulate", STORE, "-n", "2000", "--pattern", "abrupt", "--period", "20",
+        "--json", "--no-progress",
+    )  # fmt: skip
+    for t in json.loads(result.stdout)["tests"]:
+        # first alarms before period 20 are false alarms of the same draws
+        assert t["alarms_before_loss"] == sum(t["detection_time_counts"][:19])
+        assert t["alarms_before_loss"] == sum(t["false_alarm_time_counts"][:19])
     custom = tmp_path / "d.csv"
     pd.DataFrame({"period": range(1, 31), "amount": [0.2] * 30}).to_csv(custom, index=False)
     result = cli(

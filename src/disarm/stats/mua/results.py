@@ -27,8 +27,14 @@ def _floats(values: FloatArray) -> list[float]:
     return [float(v) for v in values]
 
 
-def outcome_dict(o: TestOutcome) -> dict[str, Any]:
+def outcome_dict(o: TestOutcome, diversion: FloatArray | None = None) -> dict[str, Any]:
+    """One test's results. With the diversion, also the first alarms that came before the loss
+    started (they are false alarms of the same draws, counted in the detection probability)."""
     pfa, pd = o.false_alarm_probability, o.detection_probability
+    start = None
+    if diversion is not None and np.any(diversion != 0):
+        start = int(np.flatnonzero(diversion)[0])
+    early = 0 if start is None else int(sum(o.detection_time_counts[:start]))
     return {
         "test": o.test,
         "threshold": o.threshold,
@@ -39,6 +45,7 @@ def outcome_dict(o: TestOutcome) -> dict[str, Any]:
         "mean_detection_period": o.mean_detection_period,
         "detection_time_counts": list(o.detection_time_counts),
         "never_detected": o.iterations - o.detections,
+        "alarms_before_loss": early,
         "false_alarm_time_counts": list(o.false_alarm_time_counts),
     }
 
@@ -57,7 +64,7 @@ def simulation_dict(r: SimulationResult, *, pattern: str, amount: float) -> dict
         "diversion": {"pattern": pattern, "amount": amount, "per_period": _floats(r.diversion)},
         "sigma_muf": _floats(r.sigma_muf),
         "cumulative_sigma_muf": _floats(r.cumulative_sigma_muf),
-        "tests": [outcome_dict(o) for o in r.outcomes],
+        "tests": [outcome_dict(o, r.diversion) for o in r.outcomes],
         "self_check": {
             "sitmuf_mean": _floats(r.sitmuf_mean),
             "sitmuf_sd": _floats(r.sitmuf_sd),
