@@ -102,7 +102,7 @@ def test_rollback_fork_forgery_are_rejected(tmp_path: Path) -> None:
         with pytest.raises(VerificationError, match="checkpoint 1"):
             audit_checkpoints(log, [good3, forged], VERIFIER)
         unsigned = good5.split("\n\n")[0] + "\n\n"
-        with pytest.raises(VerificationError, match="malformed|signature"):
+        with pytest.raises(VerificationError, match=r"malformed|signature"):
             audit_checkpoints(log, [unsigned], VERIFIER)
         other = sign_checkpoint(Checkpoint("example.org/other", 5, log.root()), SIGNER)
         with pytest.raises(VerificationError):
