@@ -217,3 +217,16 @@ def test_threshold_for_one_period_is_normal_quantile_minus_k(cli) -> None:  # ty
     assert abs(h - (norm.ppf(0.95) - 0.5)) < 0.02
     assert cli("stats", "mua", "threshold", "--periods", "0").exit_code == 2
     assert cli("stats", "mua", "threshold", "--periods", "15", "-n", "1000").exit_code == 0
+
+
+def test_unreadable_tables_are_bad_input(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "x.parquet").write_bytes(b"not parquet")
+    (tmp_path / "empty.csv").write_text("")
+    for flows, words in ((tmp_path / "x.parquet", ("pyarrow", "cannot read")),
+                         (tmp_path / "empty.csv", ("cannot read",))):  # fmt: skip
+        result = cli(
+            "stats", "mua", "evaluate", STORE, "--flows", str(flows), "--inventories", INVENTORIES
+        )
+        assert result.exit_code == 2, result.stderr
+        assert any(w in result.stderr for w in words)
+        assert str(flows) in result.stderr
