@@ -33,7 +33,10 @@ class Checkpoint:
 
     def __post_init__(self) -> None:
         if not self.origin or "\n" in self.origin or self.origin != self.origin.strip():
-            raise BadInput(f"checkpoint origin {self.origin!r} must be one non-empty line")
+            raise BadInput(
+                f"checkpoint origin {self.origin!r} must be one non-empty line "
+                "without leading or trailing spaces"
+            )
         if any(ord(c) < 0x20 for c in self.origin):
             raise BadInput("checkpoint origin must not contain control characters")
         if not 0 <= self.size <= MAX_TREE_SIZE:

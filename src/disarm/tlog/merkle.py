@@ -83,7 +83,7 @@ def hash_from_perfect(perfect_hash: Callable[[int, int], bytes], start: int, end
     """
     parts = perfect_decomposition(start, end)
     if not parts:
-        raise ValueError(f"empty range [{start}, {end})")
+        raise BadInput(f"empty range [{start}, {end})")
     acc = perfect_hash(*parts[-1])
     for level, index in reversed(parts[:-1]):
         acc = node_hash(perfect_hash(level, index), acc)
@@ -137,7 +137,7 @@ def consistency_proof(source: SubtreeSource, old_size: int, new_size: int) -> li
     proof: list[bytes] = []
     lo, hi = 0, new_size
     m = old_size  # relative to lo
-    complete = True  # RFC's b: the node [lo, hi) is a subtree of the old tree's root path
+    complete = True  # RFC's b: the old root is a node of the new tree (the verifier has it)
     while m != hi - lo:
         k = largest_power_of_two_below(hi - lo)
         if m <= k:
