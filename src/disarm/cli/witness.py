@@ -203,9 +203,9 @@ def cosign_cmd(
 ) -> None:
     """Verify a checkpoint against the last one cosigned for its origin and cosign it.
 
-    Refuses (exit 1) a missing or forged log signature, a rollback, a fork, a proof from
-    another size and a bad consistency proof; nothing on disk changes then. Prints the
-    cosignature line (or JSON).
+    Refuses (exit 1) a missing or forged log signature, a rollback, a fork, a bad proof.
+
+    On refusal nothing on disk changes. Prints the cosignature line (or JSON).
     """
     _witness_dir(directory)
     signer = _load_signer(directory)
