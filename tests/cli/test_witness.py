@@ -190,3 +190,18 @@ def test_concurrent_cosigns_are_serialised(cli, witness) -> None:  # type: ignor
     winner = codes.index(0) + 1
     shown = json.loads(cli("witness", "show", str(wdir), "--json").stdout)
     assert [log["size"] for log in shown["logs"]] == [winner]
+
+
+def test_corrupt_state_and_bad_out_are_bad_input(cli, witness, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    wdir, _ = witness
+    args = ["witness", "cosign", str(wdir), "--checkpoint", str(TESSERA / "checkpoint.3"),
+            "--log-key", TESSERA_KEY]  # fmt: skip
+    result = cli(*args, "--out", str(tmp_path / "no" / "such" / "file"))
+    assert result.exit_code == 2 and "does not exist" in result.stderr
+    assert json.loads((wdir / "state.json").read_text())["logs"] == {}
+    for corrupt in ["{", "[]", '{"version": 2, "logs": {}}', '{"version": 1, "logs": {"x": {}}}']:
+        (wdir / "state.json").write_text(corrupt)
+        result = cli(*args)
+        assert result.exit_code == 2, (corrupt, result.stderr)
+        assert "witness state" in result.stderr
+        assert (wdir / "state.json").read_text() == corrupt
