@@ -262,3 +262,25 @@ def test_custody_bad_input_exits_2(cli, tmp_path: Path, text: str, extra: list[s
 
 def test_custody_missing_file_exits_2(cli) -> None:  # type: ignore[no-untyped-def]
     assert cli("inspect", "custody", "/nonexistent/events.csv").exit_code == 2
+
+
+def test_verify_selection_with_trusted_key(cli, checkpoint: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "record.json"
+    made = cli(
+        "inspect",
+        "select",
+        "--n",
+        "9",
+        "--k",
+        "2",
+        "--checkpoint",
+        str(checkpoint),
+        "--out",
+        str(out),
+    )
+    assert made.exit_code == 0
+    good = cli("inspect", "verify-selection", str(out), "--key", VK, "--min-tree-size", "77")
+    assert good.exit_code == 0 and "verified by your key" in good.stdout
+    _, other = generate_key("log.example", bytes(32))
+    assert cli("inspect", "verify-selection", str(out), "--key", other).exit_code == 1
+    assert cli("inspect", "verify-selection", str(out), "--min-tree-size", "78").exit_code == 1

@@ -158,3 +158,16 @@ def test_reordered_list_items_are_bad_input() -> None:
     record["population"]["items"] = ["c", "b", "a"]
     with pytest.raises(BadInput, match="canonical order"):
         verify_selection(record)
+
+
+def test_verifier_supplies_the_trusted_key_and_tree_size() -> None:
+    record = _record()
+    assert verify_selection(record, trusted_key=VK, min_tree_size=40) == record
+    # A publisher who signs its own checkpoint passes the self-consistency check only.
+    fake_note = sign_note(f"log.example\n42\n{ROOT}\n", [Signer.from_key_string(OTHER_SK)])
+    forged = make_record(population_range(500), 8, fake_note, key=OTHER_VK)
+    assert verify_selection(forged) == forged
+    with pytest.raises(VerificationError):
+        verify_selection(forged, trusted_key=VK)
+    with pytest.raises(VerificationError, match="predates"):
+        verify_selection(record, min_tree_size=100)

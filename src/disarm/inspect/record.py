@@ -148,8 +148,18 @@ def _same(what: str, expected: Any, computed: Any) -> None:
         )
 
 
-def verify_selection(record: Mapping[str, Any]) -> dict[str, Any]:
+def verify_selection(
+    record: Mapping[str, Any],
+    *,
+    trusted_key: str | None = None,
+    min_tree_size: int | None = None,
+) -> dict[str, Any]:
     """Re-derive a selection from its published inputs; return the recomputed record.
+
+    A record is only self-consistent on its own: its checkpoint key and its minimum tree
+    size are the publisher's claims. A verifier who knows the log's key passes it as
+    ``trusted_key`` (the checkpoint must then be signed by it, whatever the record says), and
+    one who knows the log size right after the declaration passes ``min_tree_size``.
 
     Raises BadInput for a malformed record and VerificationError when a published value
     (population hash, commitment, checkpoint signature, seed, selection) disagrees.
@@ -183,9 +193,9 @@ def verify_selection(record: Mapping[str, Any]) -> dict[str, Any]:
     claimed_verified = _get(cp, "signature_verified", bool, "checkpoint")
     if claimed_verified and key is None:
         raise BadInput("selection record: checkpoint claims a verified signature but has no key")
-    min_tree_size = cp.get("min_tree_size")
-    if min_tree_size is not None and (
-        isinstance(min_tree_size, bool) or not isinstance(min_tree_size, int)
+    claimed_min = cp.get("min_tree_size")
+    if claimed_min is not None and (
+        isinstance(claimed_min, bool) or not isinstance(claimed_min, int)
     ):
         raise BadInput("selection record: checkpoint.min_tree_size must be an integer or null")
     entries = _get(record, "contributions", list, "record")
@@ -200,6 +210,11 @@ def verify_selection(record: Mapping[str, Any]) -> dict[str, Any]:
             raise BadInput(f"selection record: party {party!r} appears twice")
         commitments[party] = _hex(_get(entry, "commitment", str, where), f"{where}.commitment")
         reveals[party] = _hex(_get(entry, "reveal", str, where), f"{where}.reveal")
+    if trusted_key is not None:
+        # The verifier's own key decides; a record signed by another key fails here.
+        _check_checkpoint(note, trusted_key, min_tree_size)
+    if min_tree_size is not None:
+        _check_checkpoint(note, None, min_tree_size)
     recomputed = make_record(
         population,
         k,
@@ -207,7 +222,7 @@ def verify_selection(record: Mapping[str, Any]) -> dict[str, Any]:
         commitments=commitments,
         reveals=reveals,
         key=key if claimed_verified else None,
-        min_tree_size=min_tree_size,
+        min_tree_size=claimed_min,
     )
     _same(
         "checkpoint sha256",
