@@ -83,3 +83,6 @@ def test_model_report_charts_declared_series_and_amount_schedules(tmp_path) -> N
     html = render_html(doc)
     gbr = html.split('id="party-GBR"')[1].split("</section>")[0]
     assert '<tr class="r-non-compliant">' in gbr  # 230 above the 225 baseline freeze
+    # the ceiling follows the baseline the engine took from the declarations at entry into force
+    assert doc.schedules[("GBR", "total_inventory")][0] == (dt.date(2025, 1, 1), 225.0)
+    assert doc.baselines["GBR"]["total_inventory"] == 225.0

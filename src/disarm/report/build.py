@@ -113,7 +113,13 @@ def from_evaluation(
     notes: Sequence[str] = (),
     party_names: Mapping[str, str] | None = None,
 ) -> ReportData:
-    """A compliance report: declared series against ceilings, verdicts per party and phase."""
+    """A compliance report: declared series against ceilings, verdicts per party and phase.
+
+    Ceiling schedules use `baselines` if given, else the baselines the engine used (each
+    party's declarations at entry into force).
+    """
+    if baselines is None:
+        baselines = getattr(result, "baselines", None) or None
     return ReportData(
         title=title or f"Compliance report: {programme.title}",
         subtitle=subtitle,
