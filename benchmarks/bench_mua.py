@@ -18,7 +18,9 @@ Peers printed as ratios:
   * MAPIT's published figure for 5,000 iterations of its example, about 40 s and 6 GB, as
     quoted in the issue (NOT measured here).
 
-Run: python benchmarks/bench_mua.py  (about a minute; --quick for a shorter naive subsample)
+Run: python benchmarks/bench_mua.py  (about a minute; --quick for a shorter naive subsample).
+On a machine busy with other work, OPENBLAS_NUM_THREADS=1 avoids BLAS threads spinning against
+each other (the Cholesky factor and triangular solves of the 1,095-period case).
 """
 
 from __future__ import annotations
@@ -138,7 +140,8 @@ def main() -> None:
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     print(
         f"python {sys.version.split()[0]}, numpy {np.__version__}, {os.cpu_count()} CPUs, "
-        f"load average {load} (other work on the machine slows every figure)"
+        f"load average {load} (other work on the machine slows every figure), "
+        f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}"
     )
     subsample = {"mapit": 20 if args.quick else 100, "daily": 3 if args.quick else 10}
     per_iter = {k: naive_per_iteration(k, n) for k, n in subsample.items()}
