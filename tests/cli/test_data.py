@@ -152,3 +152,9 @@ def test_new_start_out_bad_directory_exit_2(cli, tmp_path: Path) -> None:  # typ
     r = cli("data", "new-start", "--out", str(tmp_path / "missing" / "x.csv"))
     assert r.exit_code == 2
     assert "does not exist" in r.stderr
+
+
+def test_new_start_out_is_a_directory_exit_2(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    r = cli("data", "new-start", "--out", str(tmp_path))
+    assert r.exit_code == 2
+    assert "is a directory" in r.stderr

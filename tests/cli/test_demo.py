@@ -43,3 +43,11 @@ def test_cli_file_list_matches_the_demo() -> None:
     from disarm.cli import demo as cli_demo
 
     assert cli_demo.DEMO_FILES == DEMO_FILES
+
+
+def test_demo_out_below_a_file_exit_2(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    target = tmp_path / "file"
+    target.write_text("x")
+    r = cli("demo", "--out", str(target / "sub"))
+    assert r.exit_code == 2
+    assert "cannot create --out" in r.stderr

@@ -45,7 +45,7 @@ def test_empty_cell_is_missing_not_zero(text: str | None) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["abc", "5,600", "-5", "140-130", "~", "<", "1e3", "12 warheads", "~~5", "10-"]
+    "text", ["abc", "5,600", "-5", "140-130", "~", "<", "1e3", "12 warheads", "~~5", "10-", "٣"]
 )
 def test_malformed_value_names_the_text(text: str) -> None:
     with pytest.raises(BadInput) as err:
@@ -98,3 +98,23 @@ def test_range_midpoint_property(low: int, width: int) -> None:
     assert q.low == low and q.high == low + width
     assert q.central == pytest.approx((2 * low + width) / 2)
     assert q.low <= q.central <= q.high
+
+
+@given(st.text(max_size=12))
+def test_any_text_parses_or_raises_bad_input(text: str) -> None:
+    try:
+        q = parse_quantity(text)
+    except BadInput as exc:
+        assert repr(text) in exc.message
+    else:
+        assert q is None or parse_quantity(q.text) == q
+
+
+@given(
+    st.sampled_from(["", "~", "<", ">", "≤", "≥", "<=", ">="]),
+    st.integers(min_value=0, max_value=10**12),
+)
+def test_prefixed_forms_round_trip(prefix: str, n: int) -> None:
+    q = parse_quantity(f"{prefix}{n}")
+    assert q is not None and q.central == n
+    assert parse_quantity(q.text) == q

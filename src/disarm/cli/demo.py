@@ -38,7 +38,10 @@ def demo(
 
     if out.exists() and not out.is_dir():
         raise BadInput(f"--out {str(out)!r} exists and is not a directory")
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BadInput(f"cannot create --out {str(out)!r}: {exc.strerror or exc}") from None
     total = len(STEPS) + len(DEMO_FILES)
     with progress(enabled=not quiet and stderr.is_terminal) as bar:
         task = bar.add_task("demo", total=total)

@@ -46,7 +46,7 @@ _SIGN_TEXT: dict[Qualifier, str] = {
     Qualifier.GREATER_EQUAL: "≥",
 }
 
-_NUM = r"\d+(?:\.\d+)?"
+_NUM = r"[0-9]+(?:\.[0-9]+)?"
 _EXACT_RE = re.compile(rf"({_NUM})")
 _RANGE_RE = re.compile(rf"({_NUM})\s*[-–]\s*({_NUM})")  # en dash too
 _APPROX_RE = re.compile(rf"[~≈]\s*({_NUM})")
