@@ -135,15 +135,15 @@ def init(
 ) -> None:
     """Create an empty log and its Ed25519 signing key; print the verifier key."""
     Checkpoint(origin, 0, bytes(32))  # validates the origin line
+    if not is_postgres_url(target):
+        root = Path(target)
+        if root.exists() and (not root.is_dir() or any(root.iterdir())):
+            raise BadInput(f"{root} already exists and is not an empty directory")
     key_path = _key_path(target, key_file)
     if key_path.exists():
         raise BadInput(f"key file {key_path} already exists; it is never overwritten")
     if key_file is not None and not key_path.parent.is_dir():
         raise NotFound(f"directory {key_path.parent} for the key file does not exist")
-    if not is_postgres_url(target):
-        root = Path(target)
-        if root.exists() and (not root.is_dir() or any(root.iterdir())):
-            raise BadInput(f"{root} already exists and is not an empty directory")
     skey, vkey = generate_key(origin)
     with create_log(target, origin):
         pass
