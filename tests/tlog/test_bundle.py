@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from disarm.errors import BadInput, VerificationError
-from disarm.tlog.bundle import ProofBundle, parse_bundle, verify_bundle
+from disarm.tlog.bundle import ProofBundle, make_bundle, parse_bundle, verify_bundle
 from disarm.tlog.checkpoint import Checkpoint, sign_checkpoint
 from disarm.tlog.cosignature import add_cosignatures, cosign
 from disarm.tlog.hashing import leaf_hash
@@ -91,3 +91,15 @@ def test_every_tampering_is_rejected() -> None:
 def test_malformed_bundles_are_bad_input(text: str | bytes) -> None:
     with pytest.raises(BadInput):
         parse_bundle(text)
+
+
+def test_make_bundle_checks_the_store_against_the_checkpoint() -> None:
+    text = _bundle(index=12)
+    note = parse_bundle(text).checkpoint_note
+    made = make_bundle(TREE, ENTRIES[12], 12, note)
+    assert made.format() == text
+    assert verify_bundle(made, LOG_VKEY, W, 2).index == 12
+    with pytest.raises(VerificationError):
+        make_bundle(TREE, b"not the entry", 12, note)
+    with pytest.raises(BadInput):
+        make_bundle(TREE, ENTRIES[12], 13, note)

@@ -25,10 +25,17 @@ from disarm.errors import BadInput, VerificationError
 from disarm.tlog.checkpoint import Checkpoint
 from disarm.tlog.cosignature import verify_checkpoint
 from disarm.tlog.hashing import HASH_SIZE, leaf_hash
-from disarm.tlog.merkle import verify_inclusion
+from disarm.tlog.merkle import SubtreeSource, inclusion_proof, verify_inclusion
 from disarm.tlog.note import Verifier, split_note
 
-__all__ = ["HEADER", "ProofBundle", "VerifiedBundle", "parse_bundle", "verify_bundle"]
+__all__ = [
+    "HEADER",
+    "ProofBundle",
+    "VerifiedBundle",
+    "make_bundle",
+    "parse_bundle",
+    "verify_bundle",
+]
 
 HEADER = "c2sp.org/tlog-proof@v1"
 #: A proof in a tree of at most 2^64 leaves has at most 64 hashes.
@@ -152,3 +159,20 @@ def verify_bundle(
     checkpoint = cosigned.checkpoint
     verify_inclusion(lh, parsed.index, checkpoint.size, parsed.proof, checkpoint.root_hash)
     return VerifiedBundle(checkpoint, parsed.index, data, lh, cosigned.cosigners)
+
+
+def make_bundle(
+    source: SubtreeSource, entry: bytes, index: int, checkpoint_note: str
+) -> ProofBundle:
+    """Build the bundle for `entry` at `index` against a (cosigned) checkpoint note, reading
+    the inclusion proof from `source` at the checkpoint's size.
+
+    The proof is checked against the checkpoint's root before it is returned, so a store that
+    disagrees with its own checkpoint raises `VerificationError` here rather than handing out a
+    bundle that cannot verify. Signatures are not checked (the log made the note).
+    """
+    text, _ = split_note(checkpoint_note)
+    checkpoint = Checkpoint.parse(text)
+    proof = inclusion_proof(source, index, checkpoint.size)
+    verify_inclusion(leaf_hash(entry), index, checkpoint.size, proof, checkpoint.root_hash)
+    return ProofBundle(index, tuple(proof), checkpoint_note, entry)
