@@ -248,8 +248,11 @@ def _step(c: _Custody, ev: Event, target: State, find: Any) -> None:
     c.transit = ev if target is S.IN_TRANSIT else None
 
 
+_RANK = {state: i for i, state in enumerate(State)}
+
+
 def _rank(state: State) -> int:
-    return list(State).index(state)
+    return _RANK[state]
 
 
 def _tags(c: _Custody, ev: Event, tag_owner: dict[str, Event], find: Any) -> None:

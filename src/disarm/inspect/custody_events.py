@@ -79,11 +79,13 @@ class EventType(enum.Enum):
     @property
     def state(self) -> State | None:
         """The state a lifecycle event enters, None for tag and seal events."""
-        try:
-            return State(self.value)
-        except ValueError:
-            return None
+        return _STATE_OF[self]
 
+
+_STATE_OF: dict[EventType, State | None] = {
+    e: next((st for st in State if st.value == e.value), None) for e in EventType
+}
+_KINDS: dict[str, EventType] = {e.value: e for e in EventType}
 
 #: Events that count as a verification of custody (they restart the unverified-interval clock).
 VERIFICATIONS = frozenset(
@@ -171,21 +173,22 @@ def parse_events(text: str, *, source: str = "events") -> list[Event]:
     events: list[Event] = []
     problems: list[str] = []
     kinds = ", ".join(e.value for e in EventType)
+    index = {name: header.index(name) if name in header else -1 for name in COLUMNS}
+    width = len(header)
     for line, row in enumerate(reader, start=2):
         if not row or all(not c.strip() for c in row):
             continue
-        if len(row) != len(header):
-            problems.append(f"line {line}: {len(row)} fields, expected {len(header)}")
+        if len(row) != width:
+            problems.append(f"line {line}: {len(row)} fields, expected {width}")
             continue
-        rec = {name: "" for name in OPTIONAL}
-        rec.update(zip(header, (c.strip() for c in row), strict=True))
+        cells = [c.strip() for c in row]
+        rec = {name: (cells[i] if i >= 0 else "") for name, i in index.items()}
         empty = [c for c in REQUIRED if not rec[c]]
         if empty:
             problems.append(f"line {line}: empty {', '.join(empty)}")
             continue
-        try:
-            kind = EventType(rec["event"])
-        except ValueError:
+        kind = _KINDS.get(rec["event"])
+        if kind is None:
             problems.append(f"line {line}: unknown event {rec['event']!r} (known: {kinds})")
             continue
         try:
