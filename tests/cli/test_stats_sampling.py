@@ -96,3 +96,11 @@ def test_completeness_bad_input(cli) -> None:  # type: ignore[no-untyped-def]
     )
     assert result.exit_code == 2
     assert "cannot exceed" in result.stderr
+
+
+def test_combine_stages(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("stats", "combine", "0.5", "0.2", "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["nondetection"] == pytest.approx(0.1)
+    assert cli("stats", "combine", "0.5", "1.5").exit_code == 2
+    assert cli("stats", "combine", "half").exit_code == 2

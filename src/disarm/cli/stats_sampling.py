@@ -1,4 +1,4 @@
-"""`disarm stats sample-size`, `nondetection` and `completeness`: attribute sampling."""
+"""`disarm stats sample-size`, `nondetection`, `combine`, `completeness`: attribute sampling."""
 
 from __future__ import annotations
 
@@ -6,7 +6,12 @@ import typer
 
 from disarm.cli.output import print_json, stdout
 from disarm.cli.stats import stats_app
-from disarm.stats.sampling import completeness, nondetection, plan_sample_size
+from disarm.stats.sampling import (
+    combined_nondetection,
+    completeness,
+    nondetection,
+    plan_sample_size,
+)
 
 JSON_OPT = typer.Option(False, "--json", help="Print JSON instead of text.")
 
@@ -102,3 +107,20 @@ def completeness_command(
         return
     for s, p in result.items():
         stdout.print(f"{s:<12} P(find at least one) = {p:.6f}")
+
+
+@stats_app.command("combine")
+def combine_command(
+    betas: list[str] = typer.Argument(
+        ..., help="Non-detection probabilities of independent stages, each in [0, 1]."
+    ),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Non-detection over independent stages: the product of the stages' beta."""
+    total = float(combined_nondetection(betas))
+    if as_json:
+        print_json(
+            {"stages": len(betas), "nondetection": total, "detection_probability": 1 - total}
+        )
+        return
+    stdout.print(f"beta = {total:.6g}  detection probability = {1.0 - total:.6g}")

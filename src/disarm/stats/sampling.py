@@ -187,7 +187,7 @@ def plan_sample_size(population: int, defects: int, beta: float | Fraction | str
     )
 
 
-def combined_nondetection(betas: Iterable[float | Fraction]) -> Fraction:
+def combined_nondetection(betas: Iterable[float | Fraction | str]) -> Fraction:
     """Non-detection over independent stages: the product of the stages' β.
 
     Independence is an assumption: the stages' random selections are independent draws and a
