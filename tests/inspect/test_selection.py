@@ -221,6 +221,13 @@ def test_negative_control_modulo_bias_fails_pair_inclusion() -> None:
     assert p < 1e-6
 
 
+def test_three_subsets_are_uniform() -> None:
+    # Every 3-subset of 10 items (120 of them), 50 expected each.
+    counts = Counter(frozenset(fair_draw(ByteStream(b"triple %d" % t), 10, 3)) for t in range(6000))
+    cells = [counts[frozenset(c)] for c in itertools.combinations(range(10), 3)]
+    assert chisquare(cells).pvalue > 0.001
+
+
 def test_whole_pipeline_single_draws_uniform_over_checkpoints() -> None:
     pop = population_range(40)
     counts = Counter(select(pop, 1, b"checkpoint %d\n" % t)[0] for t in range(4000))
