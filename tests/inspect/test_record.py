@@ -171,3 +171,16 @@ def test_verifier_supplies_the_trusted_key_and_tree_size() -> None:
         verify_selection(forged, trusted_key=VK)
     with pytest.raises(VerificationError, match="predates"):
         verify_selection(record, min_tree_size=100)
+
+
+def test_checkpoint_is_parsed_strictly_when_keyed() -> None:
+    record = _record()
+    assert record["checkpoint"]["origin"] == "log.example"
+    assert record["checkpoint"]["tree_size"] == 42
+    not_a_checkpoint = sign_note("hello\n", [Signer.from_key_string(SK)])
+    with pytest.raises(BadInput):
+        make_record(population_range(5), 1, not_a_checkpoint, key=VK)
+    unkeyed = make_record(population_range(5), 1, not_a_checkpoint)
+    assert unkeyed["checkpoint"]["tree_size"] is None
+    with pytest.raises(BadInput, match="not a C2SP checkpoint"):
+        make_record(population_range(5), 1, not_a_checkpoint, min_tree_size=1)

@@ -5,7 +5,7 @@ A record is a JSON object (shape documented in docs/inspections.md)::
     {"algorithm": "disarm-select-v1",
      "population": {"kind": "range"|"list", "size": N, "sha256": HEX, "items": [...]},
      "k": K,
-     "checkpoint": {"note": TEXT, "sha256": HEX, "tree_size": INT|null,
+     "checkpoint": {"note": TEXT, "sha256": HEX, "origin": STR|null, "tree_size": INT|null,
                     "min_tree_size": INT|null, "key": VKEY|null, "signature_verified": BOOL},
      "contributions": [{"party": P, "commitment": HEX, "reveal": HEX}, ...],
      "seed_sha256": HEX,
@@ -31,50 +31,65 @@ from disarm.inspect.selection import (
     seed_input,
     select,
 )
-from disarm.tlog.note import Verifier, open_note, split_note
+from disarm.tlog.checkpoint import Checkpoint, open_checkpoint
+from disarm.tlog.note import Verifier, split_note
 
-__all__ = ["checkpoint_tree_size", "make_record", "verify_checkpoint", "verify_selection"]
+__all__ = [
+    "checkpoint_tree_size",
+    "make_record",
+    "parse_checkpoint",
+    "verify_checkpoint",
+    "verify_selection",
+]
+
+
+def parse_checkpoint(note: str) -> Checkpoint | None:
+    """The C2SP checkpoint in a signed note, or None if the text is not one."""
+    try:
+        text, _ = split_note(note)
+        return Checkpoint.parse(text)
+    except BadInput:
+        return None
 
 
 def checkpoint_tree_size(note: str) -> int | None:
-    """The tree size of a C2SP checkpoint (its second line), or None if it has none."""
-    lines = note.split("\n")
-    if len(lines) >= 3 and lines[1].isdigit() and lines[1].isascii():
-        return int(lines[1])
-    return None
+    """The tree size of a C2SP checkpoint note, or None if the text is not a checkpoint."""
+    checkpoint = parse_checkpoint(note)
+    return None if checkpoint is None else checkpoint.size
 
 
-def verify_checkpoint(note: str, key: str) -> None:
-    """Verify the checkpoint's signature by the log key; raise VerificationError if it fails."""
-    verifier = Verifier.from_key_string(key)
-    opened = open_note(note, [verifier])
-    if opened.verified_by(verifier) is None:  # pragma: no cover - open_note raises first
-        raise VerificationError("checkpoint is not signed by the log key", expected=key)
+def verify_checkpoint(note: str, key: str) -> Checkpoint:
+    """Verify that the log key signed the checkpoint and parse it (C2SP tlog-checkpoint).
+
+    Raises BadInput for a malformed note or checkpoint, VerificationError for a signature
+    that does not verify or is missing.
+    """
+    checkpoint, _ = open_checkpoint(note, Verifier.from_key_string(key))
+    return checkpoint
 
 
 def _check_checkpoint(note: str, key: str | None, min_tree_size: int | None) -> dict[str, Any]:
     if not note:
         raise BadInput("the checkpoint is empty")
-    tree_size = checkpoint_tree_size(note)
-    if key is not None:
-        split_note(note)  # a malformed note is bad input, before any signature check
-        verify_checkpoint(note, key)
+    checkpoint = verify_checkpoint(note, key) if key is not None else parse_checkpoint(note)
     if min_tree_size is not None:
-        if tree_size is None:
+        if checkpoint is None:
             raise BadInput(
-                "the checkpoint has no tree size line, so --min-tree-size cannot be checked"
+                "the checkpoint is not a C2SP checkpoint note, so its tree size cannot be "
+                "compared with --min-tree-size"
             )
-        if tree_size < min_tree_size:
+        if checkpoint.size < min_tree_size:
             raise VerificationError(
                 "the checkpoint predates the declaration: its tree is smaller than the log "
                 "right after the declaration was committed",
                 expected=f"tree size >= {min_tree_size}",
-                computed=tree_size,
+                computed=checkpoint.size,
             )
     return {
         "note": note,
         "sha256": hashlib.sha256(note.encode("utf-8")).hexdigest(),
-        "tree_size": tree_size,
+        "origin": None if checkpoint is None else checkpoint.origin,
+        "tree_size": None if checkpoint is None else checkpoint.size,
         "min_tree_size": min_tree_size,
         "key": key,
         "signature_verified": key is not None,
