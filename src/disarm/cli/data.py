@@ -208,7 +208,7 @@ def new_start(
     """Convert the New START exchanges into tidy declarations (date, party, category, value).
 
     Categories: deployed_launchers (limit 700), deployed_warheads (1,550), launchers (800).
-    Empty cells give no row, so the compliance engine reports no-data, never zero.
+    An empty cell gives no row, so the compliance engine reports no-data, never zero.
     """
     _check_flags(as_json, as_csv)
     df = bundled.new_start_declarations()

@@ -31,8 +31,8 @@ def demo(
 ) -> None:
     """Run New START on its real data and the model programme's schedule on 2024 baselines.
 
-    Writes into OUT: new-start-report.html, new-start-verdicts.json, model-report.html,
-    model-schedule.json and model-schedule.csv; then prints a summary.
+    Writes new-start-report.html, new-start-verdicts.json, model-report.html,
+    model-schedule.json and model-schedule.csv into OUT, then prints a summary.
     """
     from disarm.demo.runner import STEPS, run_demo  # heavy (pandas, matplotlib): load on use
 

@@ -63,10 +63,9 @@ def report(
 ) -> None:
     """Evaluate declarations against a programme and write a self-contained HTML report.
 
-    One chart per party and category (declared series against the ceiling schedule, deadlines
-    marked), verdict tables per party and phase, a summary, and the sources. Prints the
-    per-party, per-phase summary. Exit code 0 when the report is written, whatever the verdicts
-    (use `disarm comply` to gate on compliance); 2 on bad input.
+    One chart per party and category: the declared series against the ceiling schedule.
+    Verdict tables per party and phase, a summary at the top, the sources at the end.
+    Prints the summary. Exit 0 when the report is written, whatever the verdicts; 2 on bad input.
     """
     from disarm.report.build import from_evaluation  # heavy (matplotlib): load on use
     from disarm.report.document import json_records
