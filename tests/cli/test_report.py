@@ -26,6 +26,7 @@ def test_report_writes_self_contained_html(cli, decls: Path, tmp_path: Path) -> 
     assert not re.search(r"""(src|href)\s*=\s*["'](https?:)?//""", html)
     assert "USA" in r.stdout and "RUS" in r.stdout and "verdict" in r.stdout  # summary table
     assert oct(out.stat().st_mode & 0o777) == "0o644"
+    assert "Russian Federation (RUS)" in html
 
 
 def test_report_json_summary(cli, decls: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -88,6 +88,7 @@ def report(
         baselines=base,
         title=title,
         data_sources=[("Declarations", str(declarations))],
+        party_names=_names(),
     )
     with stderr.status("rendering charts"):
         html = render_html(doc)
@@ -99,3 +100,9 @@ def report(
         as_csv=as_csv,
         title=f"{prog.id}: verdicts per party and phase",
     )
+
+
+def _names() -> dict[str, str]:
+    """ISO3 -> state name, from the bundled treaty table (for headings)."""
+    df = data.treaty_status()
+    return {str(i): str(n) for i, n in zip(df["iso3"], df["name"], strict=True)}
