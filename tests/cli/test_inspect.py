@@ -236,10 +236,8 @@ def test_custody_gap_and_inventory_options(cli, tmp_path: Path) -> None:  # type
         "--json",
     )
     assert result.exit_code == 1
-    assert sorted(f["code"] for f in json.loads(result.stdout)["findings"]) == [
-        "custody_gap",
-        "unknown_item",
-    ]
+    found = sorted((f["code"], f["item"]) for f in json.loads(result.stdout)["findings"])
+    assert found == [("custody_gap", "W1"), ("custody_gap", "W2"), ("unknown_item", "W1")]
 
 
 @pytest.mark.parametrize(

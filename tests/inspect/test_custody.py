@@ -138,7 +138,14 @@ def test_custody_gap_up_to_as_of() -> None:
 
 
 def test_unknown_item_not_in_inventory() -> None:
-    assert codes(CLEAN, inventory={"W2"}) == ["unknown_item"]
+    # W1 is not declared; the declared W2 has no event (unaccounted for).
+    assert codes(CLEAN, inventory={"W2"}) == ["unknown_item", "custody_gap"]
+
+
+def test_declared_item_without_events_is_a_custody_gap() -> None:
+    got = findings(CLEAN, inventory={"W1", "W7"})
+    assert [(f.code, f.item) for f in got] == [("custody_gap", "W7")]
+    assert "unaccounted" in got[0].message
 
 
 def test_unknown_item_without_entry() -> None:

@@ -10,8 +10,9 @@ Codes (docs/inspections.md has the full table):
                          going back before dismantlement, anything after disposition)
 ``back_from_dismantled`` a dismantled item reappears in an earlier stage
 ``two_places``           the item is recorded at a second location without a transit
-``custody_gap``          a transit ends elsewhere than its declared destination, or a sealed or
-                         tagged item goes unverified for longer than the configured maximum
+``custody_gap``          a transit ends elsewhere than its declared destination, a sealed or
+                         tagged item goes unverified for longer than the configured maximum, or
+                         a declared item has no event at all
 ``broken_seal``          a seal was found broken
 ``replaced_seal``        a seal id changed without a recorded authorised re-seal
 ``tag_mismatch``         a tag id differs from the item's tag, or one tag is on two items
@@ -149,6 +150,14 @@ def validate_custody(
                 )
             )
         findings.extend(_replay(item, ordered, tag_owner, max_unverified, as_of))
+    for item in sorted(set(inventory or ()) - set(by_item)):
+        findings.append(
+            Finding(
+                "custody_gap",
+                item,
+                f"declared item {item!r} has no custody event at all: it is unaccounted for",
+            )
+        )
     return findings
 
 
