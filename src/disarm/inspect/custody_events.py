@@ -41,10 +41,10 @@ class State(enum.Enum):
     MATERIAL_IN_SAFEGUARDED_STORAGE = "material_in_safeguarded_storage"
 
 
-#: IPNDV framework steps each state covers. Only these anchors are taken from IPNDV sources:
-#: step 1 is the removal from the delivery vehicle, steps 6-10 are the physical dismantlement
-#: "from the arrival at a dismantlement facility to the separation and storage of the high
-#: explosives and special nuclear material", step 14 the final disposition of the material.
+#: IPNDV framework steps each state covers. Anchors from IPNDV sources: step 1 is the removal
+#: from the delivery vehicle, steps 6-10 the physical dismantlement, step 14 the final
+#: disposition of the components. The grouping within steps 2-5 and 11-13, and the reading of
+#: steps 6-10 as arrival at the facility to separation of the materials, are ours.
 IPNDV_STEPS: dict[State, str] = {
     State.DEPLOYED: "before step 1",
     State.REMOVED_FROM_DELIVERY_VEHICLE: "step 1",
