@@ -85,7 +85,13 @@ def test_declare_writes_opening_and_logs_commitment(
         "--json",
     )
     assert r.exit_code == 0, r.stderr
-    assert json.loads(r.stdout) == {"index": size + 1, "kind": "region", "leaves": 4, "items": 2}
+    assert json.loads(r.stdout) == {
+        "index": size + 1,
+        "indexes": [size + 1],
+        "kind": "region",
+        "leaves": 4,
+        "items": 2,
+    }
     sel = write(tmp_path, "sel.txt", "W2\n")
     r = cli(
         "reveal", "--log", env["log"], "--key", env["a"], "--opening", str(opening), "--select", sel

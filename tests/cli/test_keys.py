@@ -7,7 +7,14 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from disarm.store import open_log
+from nacl.signing import SigningKey
+
+from disarm.cli.keys import KEY_VERSION, write_secret_file
+from disarm.crypto.registry import Role
+from disarm.service import registry as svc
+from disarm.store import create_log, open_log
+
+T0 = "2026-01-01T00:00:00Z"
 
 
 def key_info(cli: Any, path: Path) -> dict[str, str]:
@@ -17,51 +24,59 @@ def key_info(cli: Any, path: Path) -> dict[str, str]:
     return info
 
 
+def _key_file(path: Path, party: str, seed: int) -> svc.Signer:
+    signer = svc.Signer(party, SigningKey(bytes([seed]) * 32))
+    data = {
+        "v": KEY_VERSION,
+        "party": party,
+        "key_id": signer.key_id,
+        "public_key": signer.public_key.hex(),
+        "private_key": bytes(signer.key).hex(),
+    }
+    write_secret_file(path, json.dumps(data).encode())
+    return signer
+
+
 def setup_log(cli: Any, tmp: Path) -> dict[str, str]:
-    """A log with the inspectorate INSP (genesis) and the state STATE-A; returns paths/keys."""
-    for party, name in (("INSP", "insp.key"), ("STATE-A", "a.key"), ("STATE-B", "b.key")):
-        assert cli("keys", "generate", "--party", party, "--out", str(tmp / name)).exit_code == 0
-    log = str(tmp / "log")
-    r = cli(
-        "party",
-        "register",
-        "--log",
-        log,
-        "--key",
-        str(tmp / "insp.key"),
-        "--party",
-        "INSP",
-        "--role",
-        "inspectorate",
-        "--origin",
-        "disarm.test/cli",
-        "--time",
-        "2026-01-01T00:00:00Z",
-    )
-    assert r.exit_code == 0, r.stderr
-    for party, name in (("STATE-A", "a.key"), ("STATE-B", "b.key")):
-        r = cli(
-            "party",
-            "register",
-            "--log",
-            log,
-            "--key",
-            str(tmp / "insp.key"),
-            "--party",
-            party,
-            "--role",
-            "state",
-            "--public-key",
-            key_info(cli, tmp / name)["public_key"],
-        )
-        assert r.exit_code == 0, r.stderr
+    """A log with the inspectorate INSP (genesis), STATE-A and STATE-B; returns paths and keys.
+
+    Built through the service layer (fast); `test_register_with_the_cli` covers the commands.
+    """
+    insp = _key_file(tmp / "insp.key", "INSP", 1)
+    a = _key_file(tmp / "a.key", "STATE-A", 2)
+    b = _key_file(tmp / "b.key", "STATE-B", 3)
+    with create_log(tmp / "log", "disarm.test/cli") as log:
+        svc.bootstrap(log, insp, T0)
+        for s in (a, b):
+            svc.register_party(log, insp, s.party, Role.STATE, s.public_key, T0)
     return {
-        "log": log,
+        "log": str(tmp / "log"),
         "insp": str(tmp / "insp.key"),
         "a": str(tmp / "a.key"),
         "b": str(tmp / "b.key"),
-        "trust": key_info(cli, tmp / "insp.key")["public_key"],
+        "trust": insp.public_key.hex(),
     }
+
+
+def test_register_with_the_cli(cli: Any, tmp_path: Path) -> None:
+    for party, name in (("INSP", "insp.key"), ("STATE-A", "a.key")):
+        assert (
+            cli("keys", "generate", "--party", party, "--out", str(tmp_path / name)).exit_code == 0
+        )
+    log, insp = str(tmp_path / "log"), str(tmp_path / "insp.key")
+    base = ("party", "register", "--log", log, "--key", insp)
+    r = cli(*base, "--party", "INSP", "--role", "inspectorate")
+    assert r.exit_code == 2 and "--origin is required" in r.stderr
+    r = cli(*base, "--party", "INSP", "--role", "inspectorate", "--origin", "disarm.test/cli")
+    assert r.exit_code == 0 and r.stdout.strip() == "0", r.stderr
+    pk = key_info(cli, tmp_path / "a.key")["public_key"]
+    r = cli(*base, "--party", "STATE-A", "--role", "state")
+    assert r.exit_code == 2 and "--public-key is required" in r.stderr
+    r = cli(*base, "--party", "STATE-A", "--role", "state", "--public-key", pk, "--json")
+    assert r.exit_code == 0 and json.loads(r.stdout) == {"index": 1}
+    trust = key_info(cli, Path(insp))["public_key"]
+    r = cli("verify", "statement", "--log", log, "--index", "1", "--trust", trust, "--json")
+    assert r.exit_code == 0 and json.loads(r.stdout)["type"] == "registry.register"
 
 
 def log_size(path: str) -> int:

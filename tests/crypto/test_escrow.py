@@ -13,13 +13,13 @@ from hypothesis import strategies as st
 from disarm.crypto.commitments import Context, Item, Leaf, leaf_commitment
 from disarm.crypto.escrow import EscrowOpening, PublicPart, commit
 from disarm.crypto.reveal import (
-    LeafOpening,
+    BlockOpening,
     Reveal,
     RevealKind,
     RevealReason,
     RevealRejected,
     RevealState,
-    make_reveal,
+    make_reveals,
 )
 from disarm.errors import BadInput
 
@@ -61,20 +61,22 @@ def test_commit_then_open_round_trips(decl: tuple[list[Item], list[str], int], s
     public.verify_sum()
     state = RevealState(public)
     for n, region in enumerate(public.layout.regions):
-        state.apply(make_reveal(opening, RevealKind.REGION, target=region), n)
+        for part in make_reveals(opening, RevealKind.REGION, target=region):
+            part = Reveal.from_json(json.loads(json.dumps(part.to_json())))
+            state.apply(part, n)
     assert state.complete
     assert {i: v[0] for i, v in state.items().items()} == {it.id: it for it in its}
     assert sum(1 for lf in state.opened.values() if lf.is_dummy) == len(regions) * size - len(its)
 
 
-def _one_leaf_reveal() -> tuple[PublicPart, LeafOpening]:
+def _one_leaf_reveal() -> tuple[PublicPart, BlockOpening]:
     public, opening = declare(items(12), ["R00", "R01", "R02", "R03"], 4)
-    reveal = make_reveal(opening, RevealKind.SELECTION, ids=["ID00005"])
-    return public, reveal.leaves[0]
+    [reveal] = make_reveals(opening, RevealKind.SELECTION, ids=["ID00005"])
+    return public, reveal.blocks[0]
 
 
-def _check(public: PublicPart, lo: LeafOpening) -> None:
-    RevealState(public).check(Reveal(RevealKind.SELECTION, None, (lo,)))
+def _check(public: PublicPart, lo: BlockOpening) -> None:
+    RevealState(public).check_all([Reveal(RevealKind.SELECTION, None, (lo,))])
 
 
 def test_honest_leaf_opening_verifies() -> None:
@@ -85,31 +87,33 @@ def test_honest_leaf_opening_verifies() -> None:
 @given(st.sampled_from(["id", "category", "status"]), names)
 def test_any_change_to_an_opened_item_is_rejected(field: str, value: str) -> None:
     public, lo = _one_leaf_reveal()
-    assert lo.leaf.item is not None
-    if getattr(lo.leaf.item, field) == value:
+    item = lo.leaves[0].item
+    assert item is not None
+    if getattr(item, field) == value:
         value += "x"
-    changed = dataclasses.replace(lo.leaf.item, **{field: value})
+    changed = dataclasses.replace(item, **{field: value})
     with pytest.raises(RevealRejected) as info:
-        _check(public, dataclasses.replace(lo, leaf=Leaf(changed.region, changed)))
+        _check(public, dataclasses.replace(lo, leaves=(Leaf(changed.region, changed),)))
     assert info.value.reason is RevealReason.NOT_IN_TREE
 
 
 def test_moving_an_item_to_another_region_is_rejected() -> None:
     public, lo = _one_leaf_reveal()
-    assert lo.leaf.item is not None
-    moved = dataclasses.replace(lo.leaf.item, region="R03")
+    item = lo.leaves[0].item
+    assert item is not None
+    moved = dataclasses.replace(item, region="R03")
     with pytest.raises(RevealRejected) as info:
-        _check(public, dataclasses.replace(lo, leaf=Leaf("R03", moved)))
+        _check(public, dataclasses.replace(lo, leaves=(Leaf("R03", moved),)))
     assert info.value.reason is RevealReason.WRONG_REGION
 
 
 @given(st.integers(0, 31), st.integers(0, 7))
 def test_any_change_to_the_salt_is_rejected(byte: int, bit: int) -> None:
     public, lo = _one_leaf_reveal()
-    salt = bytearray(lo.salt)
+    salt = bytearray(lo.salts[0])
     salt[byte] ^= 1 << bit
     with pytest.raises(RevealRejected) as info:
-        _check(public, dataclasses.replace(lo, salt=bytes(salt)))
+        _check(public, dataclasses.replace(lo, salts=(bytes(salt),)))
     assert info.value.reason is RevealReason.NOT_IN_TREE
 
 
@@ -130,8 +134,8 @@ def test_any_change_to_the_path_is_rejected(data: st.DataObject) -> None:
     elif how == "extend":
         changed = dataclasses.replace(lo, path=(*path, bytes(32)))
     else:
-        other = data.draw(st.sampled_from([i for i in range(4, 8) if i != lo.index]))
-        changed = dataclasses.replace(lo, index=other)
+        other = data.draw(st.sampled_from([i for i in range(4, 8) if i != lo.start]))
+        changed = dataclasses.replace(lo, start=other)
     with pytest.raises(RevealRejected) as info:
         _check(public, changed)
     assert info.value.reason is RevealReason.NOT_IN_TREE
@@ -144,6 +148,34 @@ def test_any_change_to_the_root_is_rejected(byte: int, bit: int) -> None:
     root[byte] ^= 1 << bit
     with pytest.raises(RevealRejected) as info:
         _check(dataclasses.replace(public, root=bytes(root)), lo)
+    assert info.value.reason is RevealReason.NOT_IN_TREE
+
+
+@given(st.data())
+def test_any_change_inside_a_region_block_is_rejected(data: st.DataObject) -> None:
+    public, opening = declare(items(30), ["R00", "R01", "R02", "R03"], 16)
+    [part] = make_reveals(opening, RevealKind.REGION, target="R02")
+    [block] = part.blocks
+    assert len(block.leaves) == 16
+    k = data.draw(st.integers(0, 15))
+    how = data.draw(st.sampled_from(["salt", "leaf", "swap", "path", "root"]))
+    salts, leaves = list(block.salts), list(block.leaves)
+    if how == "salt":
+        salts[k] = bytes(32) if salts[k] != bytes(32) else b"\x01" * 32
+    elif how == "leaf":
+        leaves[k] = Leaf("R02", items(1)[0]) if leaves[k].is_dummy else Leaf("R02")
+    elif how == "swap":
+        j = (k + 1) % 16
+        if leaves[k] == leaves[j]:
+            salts[k], salts[j] = salts[j], salts[k]
+        else:
+            leaves[k], leaves[j] = leaves[j], leaves[k]
+    changed = dataclasses.replace(block, salts=tuple(salts), leaves=tuple(leaves))
+    if how == "path":
+        changed = dataclasses.replace(block, path=(bytes(32), *block.path[1:]))
+    target = dataclasses.replace(public, root=bytes(32)) if how == "root" else public
+    with pytest.raises(RevealRejected) as info:
+        RevealState(target).check_all([dataclasses.replace(part, blocks=(changed,))])
     assert info.value.reason is RevealReason.NOT_IN_TREE
 
 

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
+from collections.abc import Iterable
 
 import pytest
 
 from disarm.crypto import pedersen
+from disarm.crypto import reveal as rv
 from disarm.crypto.commitments import Item, Leaf
 from disarm.crypto.escrow import EscrowOpening, Layout, PublicPart
 from disarm.crypto.reveal import (
+    BlockOpening,
     Reveal,
     RevealKind,
     RevealReason,
     RevealRejected,
     RevealState,
-    make_reveal,
+    make_reveals,
 )
 from disarm.errors import BadInput
 
@@ -29,75 +32,87 @@ def _setup() -> tuple[PublicPart, EscrowOpening]:
     return declare(items(20), REGIONS, 8)
 
 
-def _rejects(state: RevealState, reveal: Reveal, reason: RevealReason) -> None:
+def _singles(opening: EscrowOpening, positions: Iterable[int]) -> tuple[BlockOpening, ...]:
+    tree = opening.tree()
+    return tuple(
+        BlockOpening(i, (opening.salts[i],), (opening.leaves[i],), tuple(tree.path(i)))
+        for i in positions
+    )
+
+
+def _region(opening: EscrowOpening, region: str) -> Reveal:
+    [part] = make_reveals(opening, RevealKind.REGION, target=region)
+    return part
+
+
+def _rejects(state: RevealState, reveals: list[Reveal], reason: RevealReason) -> None:
     with pytest.raises(RevealRejected) as info:
-        state.check(reveal)
+        state.check_all(reveals)
     assert info.value.reason is reason, info.value.message
 
 
 def test_region_reveal_opens_items_and_dummies() -> None:
     public, opening = _setup()
-    reveal = make_reveal(opening, RevealKind.REGION, target="R01")
-    assert len(reveal.leaves) == 8
-    assert sum(lo.leaf.is_dummy for lo in reveal.leaves) == 3
+    reveal = _region(opening, "R01")
+    assert len(reveal.leaves()) == 8 and len(reveal.blocks) == 1
+    assert sum(lf.is_dummy for lf in reveal.leaves().values()) == 3
     state = RevealState(public)
     state.apply(reveal, 10)
     assert state.regions == {"R01": 10}
     assert all(ref == 10 for _, ref in state.items().values())
 
 
+def test_region_reveal_as_single_leaves_is_accepted() -> None:
+    public, opening = _setup()
+    full = _region(opening, "R01")
+    singles = dataclasses.replace(full, blocks=_singles(opening, range(8, 16)))
+    RevealState(public).check_all([singles])
+
+
 def test_region_reveal_must_open_every_leaf_including_dummies() -> None:
     public, opening = _setup()
-    full = make_reveal(opening, RevealKind.REGION, target="R01")
-    without_dummy = tuple(
-        lo
-        for lo in full.leaves
-        if lo.index != next(lo.index for lo in full.leaves if lo.leaf.is_dummy)
-    )
+    full = _region(opening, "R01")
+    dummy = next(i for i in range(8, 16) if opening.leaves[i].is_dummy)
+    no_dummy = _singles(opening, [i for i in range(8, 16) if i != dummy])
     state = RevealState(public)
-    _rejects(state, dataclasses.replace(full, leaves=without_dummy), RevealReason.INCOMPLETE_REGION)
-    _rejects(
-        state, dataclasses.replace(full, leaves=full.leaves[1:]), RevealReason.INCOMPLETE_REGION
-    )
-    foreign = make_reveal(opening, RevealKind.REGION, target="R02").leaves[0]
+    _rejects(state, [dataclasses.replace(full, blocks=no_dummy)], RevealReason.INCOMPLETE_REGION)
+    items_only = _singles(opening, [i for i in range(8, 16) if not opening.leaves[i].is_dummy])
+    _rejects(state, [dataclasses.replace(full, blocks=items_only)], RevealReason.INCOMPLETE_REGION)
+    foreign = _singles(opening, [16])
     _rejects(
         state,
-        dataclasses.replace(full, leaves=(*full.leaves, foreign)),
+        [dataclasses.replace(full, blocks=(*full.blocks, *foreign))],
         RevealReason.INCOMPLETE_REGION,
     )
 
 
 def test_region_count_must_open_its_pedersen_commitment() -> None:
     public, opening = _setup()
-    full = make_reveal(opening, RevealKind.REGION, target="R01")
+    full = _region(opening, "R01")
     assert full.region_opening is not None
     state = RevealState(public)
     lie = pedersen.Opening(full.region_opening.value + 1, full.region_opening.blinding)
-    _rejects(state, dataclasses.replace(full, region_opening=lie), RevealReason.COUNT_MISMATCH)
+    _rejects(state, [dataclasses.replace(full, region_opening=lie)], RevealReason.COUNT_MISMATCH)
     other = opening.region_openings["R02"]
-    _rejects(state, dataclasses.replace(full, region_opening=other), RevealReason.COUNT_MISMATCH)
-    _rejects(state, dataclasses.replace(full, region_opening=None), RevealReason.COUNT_MISMATCH)
+    _rejects(state, [dataclasses.replace(full, region_opening=other)], RevealReason.COUNT_MISMATCH)
+    _rejects(state, [dataclasses.replace(full, region_opening=None)], RevealReason.COUNT_MISMATCH)
 
 
 def test_category_reveal_must_match_the_public_count() -> None:
     public, opening = _setup()
-    full = make_reveal(opening, RevealKind.CATEGORY, target="launcher")
+    [full] = make_reveals(opening, RevealKind.CATEGORY, target="launcher")
     state = RevealState(public)
-    state.check(full)
-    _rejects(
-        state, dataclasses.replace(full, leaves=full.leaves[1:]), RevealReason.AGGREGATE_MISMATCH
-    )
+    state.check_all([full])
+    short = dataclasses.replace(full, blocks=full.blocks[1:])
+    _rejects(state, [short], RevealReason.AGGREGATE_MISMATCH)
 
 
 def test_category_reveal_may_not_open_other_categories() -> None:
     public, opening = _setup()
-    full = make_reveal(opening, RevealKind.CATEGORY, target="launcher")
-    stray = make_reveal(opening, RevealKind.CATEGORY, target="bomber").leaves[0]
-    _rejects(
-        RevealState(public),
-        dataclasses.replace(full, leaves=(*full.leaves, stray)),
-        RevealReason.WRONG_CATEGORY,
-    )
+    [full] = make_reveals(opening, RevealKind.CATEGORY, target="launcher")
+    [bombers] = make_reveals(opening, RevealKind.CATEGORY, target="bomber")
+    stray = dataclasses.replace(full, blocks=(*full.blocks, bombers.blocks[0]))
+    _rejects(RevealState(public), [stray], RevealReason.WRONG_CATEGORY)
 
 
 def test_full_reveal_must_equal_public_aggregates() -> None:
@@ -107,19 +122,24 @@ def test_full_reveal_must_equal_public_aggregates() -> None:
     counts = dict(Counter(it.category for it in its))
     counts["warhead"] -= 1
     lying = dataclasses.replace(public, counts=counts)
-    state = RevealState(lying)
     with pytest.raises(RevealRejected) as info:
-        for n, region in enumerate(REGIONS):
-            state.apply(make_reveal(opening, RevealKind.REGION, target=region), n)
+        RevealState(lying).check_all([_region(opening, r) for r in REGIONS])
     assert info.value.reason is RevealReason.AGGREGATE_MISMATCH
 
 
-def test_empty_and_duplicate_position_reveals() -> None:
+def test_empty_duplicate_and_misaligned_blocks() -> None:
     public, opening = _setup()
     state = RevealState(public)
-    _rejects(state, Reveal(RevealKind.SELECTION, None, ()), RevealReason.EMPTY)
-    one = make_reveal(opening, RevealKind.SELECTION, ids=["ID00003"]).leaves[0]
-    _rejects(state, Reveal(RevealKind.SELECTION, None, (one, one)), RevealReason.DUPLICATE_POSITION)
+    _rejects(state, [Reveal(RevealKind.SELECTION, None, ())], RevealReason.EMPTY)
+    [one] = make_reveals(opening, RevealKind.SELECTION, ids=["ID00003"])
+    twice = dataclasses.replace(one, blocks=one.blocks * 2)
+    _rejects(state, [twice], RevealReason.DUPLICATE_POSITION)
+    state.check_all([one, one])  # opening a position again (in a new reveal) is harmless
+    block = _region(opening, "R01").blocks[0]
+    three = dataclasses.replace(block, salts=block.salts[:3], leaves=block.leaves[:3])
+    _rejects(state, [Reveal(RevealKind.SELECTION, None, (three,))], RevealReason.BAD_BLOCK)
+    shifted = dataclasses.replace(block, start=4)
+    _rejects(state, [Reveal(RevealKind.SELECTION, None, (shifted,))], RevealReason.BAD_BLOCK)
 
 
 def test_an_identifier_committed_twice_is_caught_when_opened() -> None:
@@ -139,18 +159,41 @@ def test_an_identifier_committed_twice_is_caught_when_opened() -> None:
         {"R00": pedersen.commit(2, openings["R00"].blinding)},
         openings["R00"].blinding,
     )
-    _rejects(
-        RevealState(public),
-        make_reveal(opening, RevealKind.REGION, target="R00"),
-        RevealReason.DUPLICATE_ID,
-    )
+    _rejects(RevealState(public), [_region(opening, "R00")], RevealReason.DUPLICATE_ID)
 
 
-def test_make_reveal_input_errors() -> None:
+def test_large_reveals_are_split_into_parts(monkeypatch: pytest.MonkeyPatch) -> None:
+    public, opening = declare(items(100, regions=2), ["R00", "R01"], 64)
+    monkeypatch.setattr(rv, "PART_BUDGET", 3000)
+    parts = make_reveals(opening, RevealKind.REGION, target="R01")
+    assert len(parts) > 2 and [p.part for p in parts] == list(range(1, len(parts) + 1))
+    assert all(p.region_opening is None for p in parts[:-1]) and parts[-1].region_opening
+    state = RevealState(public)
+    for k, p in enumerate(parts):
+        state.apply(p, 100 + k)
+    assert state.regions == {"R01": 100 + len(parts) - 1}
+    # Missing, repeated, reordered or interleaved parts are rejected.
+    fresh = RevealState(public)
+    _rejects(fresh, parts[1:], RevealReason.PART_MISMATCH)
+    _rejects(fresh, [parts[0], parts[2]], RevealReason.PART_MISMATCH)
+    [sel] = make_reveals(opening, RevealKind.SELECTION, ids=["ID00000"])
+    _rejects(fresh, [parts[0], sel], RevealReason.PART_MISMATCH)
+    truncated = [
+        dataclasses.replace(parts[0], parts=2),
+        dataclasses.replace(parts[1], part=2, parts=2, region_opening=parts[-1].region_opening),
+    ]
+    _rejects(fresh, truncated, RevealReason.INCOMPLETE_REGION)
+    early = dataclasses.replace(parts[0], region_opening=parts[-1].region_opening)
+    _rejects(fresh, [early], RevealReason.COUNT_MISMATCH)
+
+
+def test_make_reveals_input_errors() -> None:
     _, opening = _setup()
     with pytest.raises(BadInput, match="unknown region"):
-        make_reveal(opening, RevealKind.REGION, target="R99")
+        make_reveals(opening, RevealKind.REGION, target="R99")
     with pytest.raises(BadInput, match="no item in category"):
-        make_reveal(opening, RevealKind.CATEGORY, target="submarine")
+        make_reveals(opening, RevealKind.CATEGORY, target="submarine")
     with pytest.raises(BadInput, match="not in the declaration"):
-        make_reveal(opening, RevealKind.SELECTION, ids=["nope"])
+        make_reveals(opening, RevealKind.SELECTION, ids=["nope"])
+    with pytest.raises(BadInput, match="empty"):
+        make_reveals(opening, RevealKind.SELECTION, ids=[])

@@ -66,14 +66,37 @@ def test_declare_reveal_and_audit(log: TiledLog) -> None:
     index, opening = _declare(log, _items(12))
     record = esc.verify_declaration(log, index, INSP.public_key)
     assert record.public.total == 12 and record.reveals == []
-    r1, _ = esc.reveal(log, STATE, opening, RevealKind.REGION, target="north", time=T)
-    r2, _ = esc.reveal(log, STATE, opening, RevealKind.SELECTION, ids=["W001"], time=T)
+    r1 = esc.reveal(log, STATE, opening, RevealKind.REGION, target="north", time=T)[0].start
+    r2 = esc.reveal(log, STATE, opening, RevealKind.SELECTION, ids=["W001"], time=T)[0].start
     record, rev = esc.verify_reveal(log, r1, INSP.public_key)
     assert rev.kind is RevealKind.REGION and record.index == index
     record = esc.verify_declaration(log, index, INSP.public_key)
     assert record.reveals == [r1, r2]
     assert record.summary()["items_opened"] == 5
     assert record.summary()["regions_revealed"] == ["north"]
+
+
+def test_a_large_region_reveal_is_appended_as_consecutive_parts(log: TiledLog) -> None:
+    its = [Item(f"ITEM-{i:05d}", "warhead", "north", "stored") for i in range(600)]
+    kept: list[EscrowOpening] = []
+    d, _ = esc.declare(
+        log,
+        STATE,
+        its,
+        {"warhead": 600},
+        programme="P",
+        declaration_id="BIG",
+        regions=["north"],
+        region_size=1024,
+        time=T,
+        random=random.Random(9).randbytes,
+        keep_opening=kept.append,
+    )
+    indexes, parts = esc.reveal(log, STATE, kept[0], RevealKind.REGION, target="north", time=T)
+    assert len(parts) == len(indexes) > 1 and indexes.start == d + 1
+    record = esc.verify_declaration(log, d, INSP.public_key)
+    assert record.state.complete and len(record.state.items()) == 600
+    assert record.reveals == list(indexes)
 
 
 def test_keep_opening_failure_leaves_the_log_unchanged(log: TiledLog) -> None:
@@ -125,7 +148,7 @@ def test_bad_declarations_and_reveals_change_nothing(log: TiledLog) -> None:
 
 def test_audit_rejects_a_forged_reveal_in_the_log(log: TiledLog) -> None:
     _, opening = _declare(log, _items(6))
-    r, _ = esc.reveal(log, STATE, opening, RevealKind.SELECTION, ids=["W000"], time=T)
+    r = esc.reveal(log, STATE, opening, RevealKind.SELECTION, ids=["W000"], time=T)[0].start
     # A reveal that points at someone else's declaration hash, correctly signed and chained.
     signed = decode(log.entry(r))
     payload = dict(signed.statement.payload)
@@ -153,7 +176,9 @@ def test_continuity_findings_between_declarations(log: TiledLog) -> None:
         esc.reveal(log, STATE, o1, RevealKind.REGION, target=region, time=T)
     audit = esc.audit(log, INSP.public_key)
     assert audit.continuity() == []  # D2 not revealed yet: nothing decided
-    reveals = [esc.reveal(log, STATE, o2, RevealKind.REGION, target=r, time=T)[0] for r in REGIONS]
+    reveals = [
+        esc.reveal(log, STATE, o2, RevealKind.REGION, target=r, time=T)[0].start for r in REGIONS
+    ]
     [finding] = esc.audit(log, INSP.public_key).continuity()
     assert finding.kind is FindingKind.VANISHED and finding.item == "W005"
     indexes = {e.index for e in finding.evidence}

@@ -191,14 +191,25 @@ def reveal(
         else RevealKind.SELECTION
     )
     with opened_log(log) as store:
-        index, rev = esc.reveal(
+        indexes, parts = esc.reveal(
             store, signer, op, kind, target=region or category, ids=ids, time=now_or(time)
         )
-    opened = sum(1 for lo in rev.leaves if lo.leaf.item is not None)
+    leaves = [lf for p in parts for lf in p.leaves().values()]
+    opened = sum(1 for lf in leaves if lf.item is not None)
+    result = {
+        "index": indexes.start,
+        "indexes": list(indexes),
+        "kind": kind.value,
+        "leaves": len(leaves),
+        "items": opened,
+    }
     if as_json:
-        print_json({"index": index, "kind": kind.value, "leaves": len(rev.leaves), "items": opened})
+        print_json(result)
     else:
         typer.echo(
-            f"reveal logged at index {index}: {len(rev.leaves)} leaves, {opened} items", err=True
+            f"reveal logged at index {indexes.start}"
+            + (f"..{indexes.stop - 1} ({len(parts)} parts)" if len(parts) > 1 else "")
+            + f": {len(leaves)} leaves, {opened} items",
+            err=True,
         )
-        typer.echo(str(index))
+        typer.echo(str(indexes.start))

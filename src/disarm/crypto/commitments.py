@@ -11,6 +11,7 @@ hashed, real leaves and dummy leaves are indistinguishable.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Mapping
@@ -106,14 +107,37 @@ class Leaf:
         raise BadInput(f"a leaf is either {{'item': ...}} or a dummy, got {sorted(data)}")
 
 
+class LeafHasher:
+    """Leaf commitments for one context (the domain and context prefix is hashed once)."""
+
+    def __init__(self, context: Context) -> None:
+        ctx = context.encode()
+        self._prefix = hashlib.sha256(LEAF_DOMAIN + len(ctx).to_bytes(4, "big") + ctx)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> LeafHasher:
+        return self  # immutable: every call works on a copy of the prefix state
+
+    def __call__(self, salt: bytes, leaf: Leaf) -> bytes:
+        if len(salt) != SALT_SIZE:
+            raise BadInput(f"a salt must be {SALT_SIZE} bytes, got {len(salt)}")
+        h = self._prefix.copy()
+        h.update(salt)
+        h.update(canonical_leaf(leaf))
+        return h.digest()
+
+
+@functools.lru_cache(maxsize=4096)
+def _canonical_dummy(region: str) -> bytes:
+    return canonical(Leaf(region).to_json())
+
+
+def canonical_leaf(leaf: Leaf) -> bytes:
+    """RFC 8785 canonical JSON of a leaf (dummy encodings are cached: they repeat)."""
+    if leaf.item is None:
+        return _canonical_dummy(leaf.region)
+    return canonical(leaf.to_json())
+
+
 def leaf_commitment(context: Context, salt: bytes, leaf: Leaf) -> bytes:
     """The 32-byte commitment stored as a leaf value in the declaration tree."""
-    if len(salt) != SALT_SIZE:
-        raise BadInput(f"a salt must be {SALT_SIZE} bytes, got {len(salt)}")
-    ctx = context.encode()
-    h = hashlib.sha256(LEAF_DOMAIN)
-    h.update(len(ctx).to_bytes(4, "big"))
-    h.update(ctx)
-    h.update(salt)
-    h.update(canonical(leaf.to_json()))
-    return h.digest()
+    return LeafHasher(context)(salt, leaf)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from disarm.crypto import pedersen
-from disarm.crypto.commitments import SALT_SIZE, Context, Item, Leaf, leaf_commitment
+from disarm.crypto.commitments import SALT_SIZE, Context, Item, Leaf, LeafHasher
 from disarm.crypto.hazmat.ed25519_group import scalar_to_int
 from disarm.crypto.merkle import Tree
 from disarm.errors import BadInput
@@ -153,12 +153,16 @@ class EscrowOpening:
                 raise BadInput(f"position {i} holds a leaf of region {leaf.region!r}")
 
     def tree(self) -> Tree:
-        return Tree(
-            [
-                leaf_commitment(self.context, s, lf)
-                for s, lf in zip(self.salts, self.leaves, strict=True)
-            ]
-        )
+        """The declaration tree (cached while context, salts and leaves stay the same)."""
+        key = (self.context, id(self.salts), id(self.leaves), len(self.leaves))
+        cached = self.__dict__.get("_tree")
+        if cached is None or cached[0] != key:
+            hasher = LeafHasher(self.context)
+            values = [hasher(s, lf) for s, lf in zip(self.salts, self.leaves, strict=True)]
+            cached = self.__dict__["_tree"] = (key, Tree(values))
+        tree = cached[1]
+        assert isinstance(tree, Tree)
+        return tree
 
     def items(self) -> list[tuple[int, Item]]:
         return [(i, lf.item) for i, lf in enumerate(self.leaves) if lf.item is not None]

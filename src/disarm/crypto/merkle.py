@@ -39,10 +39,17 @@ class Tree:
 
     def path(self, index: int) -> list[bytes]:
         """The RFC 9162 inclusion proof (audit path) for leaf `index`, leaf side first."""
-        if not 0 <= index < self.size:
-            raise IndexError(index)
+        return self.node_path(0, index)
+
+    def node_path(self, height: int, index: int) -> list[bytes]:
+        """The audit path of the node at `height` (0 = leaves) and position `index`.
+
+        For an aligned block of 2^height leaves, that node is the block's subtree root.
+        """
+        if not 0 <= height < len(self.levels) or not 0 <= index < len(self.levels[height]):
+            raise IndexError((height, index))
         out = []
-        for level in self.levels[:-1]:
+        for level in self.levels[height:-1]:
             sibling = index ^ 1
             if sibling < len(level):
                 out.append(level[sibling])
@@ -50,11 +57,32 @@ class Tree:
         return out
 
 
+def perfect_root(leaves: Sequence[bytes]) -> bytes:
+    """Root of a block of 2^k leaf values (the hash of an aligned subtree)."""
+    n = len(leaves)
+    if n == 0 or n & (n - 1):
+        raise ValueError(f"a block must hold a power of two leaves, not {n}")
+    return Tree(leaves).root
+
+
 def root_from_path(index: int, size: int, leaf: bytes, path: Sequence[bytes]) -> bytes:
     """Recompute the root from a leaf value and its audit path (RFC 9162 §2.1.3.2)."""
-    if not 0 <= index < size:
-        raise VerificationError(f"leaf index {index} is outside a tree of {size} leaves")
-    fn, sn, r = index, size - 1, leaf_hash(leaf)
+    return root_from_node_path(0, index, size, leaf_hash(leaf), path)
+
+
+def root_from_node_path(
+    height: int, index: int, size: int, node: bytes, path: Sequence[bytes]
+) -> bytes:
+    """Recompute the root from the hash of the node (height, index) and its audit path.
+
+    The node covers leaves [index·2^height, (index+1)·2^height), which must lie inside the tree;
+    the algorithm is RFC 9162 §2.1.3.2 applied at that height (the last node of each level
+    is the one that may have been promoted).
+    """
+    first, last = index << height, ((index + 1) << height) - 1
+    if height < 0 or first < 0 or last >= size:
+        raise VerificationError(f"leaves {first}..{last} are outside a tree of {size} leaves")
+    fn, sn, r = index, (size - 1) >> height, node
     for p in path:
         if sn == 0:
             raise VerificationError("the inclusion path is longer than the tree is deep")

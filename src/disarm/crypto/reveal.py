@@ -1,26 +1,35 @@
 """Step-by-step reveals: opening leaves of a committed declaration, and checking them.
 
-A reveal opens a set of leaves (a whole region, a whole category, or a selection of items),
-each with its salt and RFC 9162 inclusion path. `RevealState` replays the reveals of one
-declaration in log order and rejects, with a specific `RevealReason`, any opening that does not
-match the committed root, a region reveal that does not open every position of the region
-(dummies included), a region whose opened count does not open its Pedersen commitment, and
-opened counts that contradict the public aggregates.
+A reveal opens a set of leaves (a whole region, a whole category, or a selection of items) with
+their salts, in *blocks*: an aligned run of 2^k positions with one RFC 9162 audit path from the
+block's subtree root to the declaration root (a single leaf is a block of one). Log entries are
+limited in size (64 KiB), so a large reveal is split into parts 1..k, appended together in one
+atomic append; completeness is judged on the final part.
+
+`RevealState` replays the reveals of one declaration in log order and rejects, with a specific
+`RevealReason`, any opening that does not match the committed root, a region reveal that does
+not open every position of the region (dummies included), a region whose opened count does not
+open its Pedersen commitment, and opened counts that contradict the public aggregates.
 """
 
 from __future__ import annotations
 
+import copy
 import enum
+import json
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from disarm.crypto import pedersen
-from disarm.crypto.commitments import Item, Leaf, leaf_commitment
+from disarm.crypto.commitments import SALT_SIZE, Item, Leaf, LeafHasher
 from disarm.crypto.escrow import EscrowOpening, PublicPart
-from disarm.crypto.merkle import root_from_path
+from disarm.crypto.merkle import Tree, perfect_root, root_from_node_path
 from disarm.errors import BadInput, VerificationError
+
+#: Bytes of reveal payload per part, leaving room for the envelope under the 64 KiB entry limit.
+PART_BUDGET = 56_000
 
 
 class RevealKind(enum.StrEnum):
@@ -32,6 +41,7 @@ class RevealKind(enum.StrEnum):
 class RevealReason(enum.StrEnum):
     EMPTY = "empty"
     NOT_IN_TREE = "not-in-tree"
+    BAD_BLOCK = "bad-block"
     WRONG_REGION = "wrong-region"
     INCOMPLETE_REGION = "incomplete-region"
     COUNT_MISMATCH = "count-mismatch"
@@ -39,6 +49,7 @@ class RevealReason(enum.StrEnum):
     AGGREGATE_MISMATCH = "aggregate-mismatch"
     DUPLICATE_ID = "duplicate-id"
     DUPLICATE_POSITION = "duplicate-position"
+    PART_MISMATCH = "part-mismatch"
 
 
 class RevealRejected(VerificationError):
@@ -50,44 +61,59 @@ class RevealRejected(VerificationError):
 
 
 @dataclass(frozen=True)
-class LeafOpening:
-    index: int
-    salt: bytes
-    leaf: Leaf
+class BlockOpening:
+    """Positions [start, start + len(leaves)) with their salts and the block's audit path."""
+
+    start: int
+    salts: tuple[bytes, ...]
+    leaves: tuple[Leaf, ...]
     path: tuple[bytes, ...]
+
+    @property
+    def positions(self) -> range:
+        return range(self.start, self.start + len(self.leaves))
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "index": self.index,
-            "salt": self.salt.hex(),
-            "leaf": self.leaf.to_json(),
+            "start": self.start,
+            "leaves": [
+                {"salt": s.hex(), "leaf": lf.to_json()}
+                for s, lf in zip(self.salts, self.leaves, strict=True)
+            ],
             "path": [p.hex() for p in self.path],
         }
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> LeafOpening:
+    def from_json(cls, data: Mapping[str, Any]) -> BlockOpening:
         return cls(
-            int(data["index"]),
-            bytes.fromhex(data["salt"]),
-            Leaf.from_json(data["leaf"]),
+            int(data["start"]),
+            tuple(bytes.fromhex(e["salt"]) for e in data["leaves"]),
+            tuple(Leaf.from_json(e["leaf"]) for e in data["leaves"]),
             tuple(bytes.fromhex(p) for p in data["path"]),
         )
 
 
 @dataclass(frozen=True)
 class Reveal:
-    """The payload of a `declaration.reveal` statement (minus the declaration reference)."""
+    """The payload of one `declaration.reveal` statement (minus the declaration reference)."""
 
     kind: RevealKind
     target: str | None
-    leaves: tuple[LeafOpening, ...]
+    blocks: tuple[BlockOpening, ...]
     region_opening: pedersen.Opening | None = None
+    part: int = 1
+    parts: int = 1
+
+    def leaves(self) -> dict[int, Leaf]:
+        return {i: lf for b in self.blocks for i, lf in zip(b.positions, b.leaves, strict=True)}
 
     def to_json(self) -> dict[str, Any]:
         return {
             "kind": self.kind.value,
             "target": self.target,
-            "leaves": [lo.to_json() for lo in self.leaves],
+            "part": self.part,
+            "parts": self.parts,
+            "blocks": [b.to_json() for b in self.blocks],
             "region_opening": None
             if self.region_opening is None
             else self.region_opening.to_json(),
@@ -97,11 +123,19 @@ class Reveal:
     def from_json(cls, data: Mapping[str, Any]) -> Reveal:
         try:
             ro = data.get("region_opening")
+            target = data["target"]
+            if target is not None and not isinstance(target, str):
+                raise ValueError("target must be a string or null")
+            part, parts = int(data["part"]), int(data["parts"])
+            if not 1 <= part <= parts:
+                raise ValueError(f"part {part} of {parts}")
             return cls(
                 RevealKind(data["kind"]),
-                data["target"],
-                tuple(LeafOpening.from_json(e) for e in data["leaves"]),
+                target,
+                tuple(BlockOpening.from_json(b) for b in data["blocks"]),
                 None if ro is None else pedersen.Opening.from_json(ro),
+                part,
+                parts,
             )
         except BadInput:
             raise
@@ -109,51 +143,119 @@ class Reveal:
             raise BadInput(f"malformed reveal payload: {exc}") from exc
 
 
-def make_reveal(
+# -- building reveals (the declaring party) ------------------------------------------------------
+
+
+def _aligned_blocks(start: int, end: int) -> list[tuple[int, int]]:
+    """Split [start, end) into maximal aligned power-of-two blocks (start, length)."""
+    out = []
+    while start < end:
+        size = start & -start if start else 1 << (end - 1).bit_length()
+        while start + size > end:
+            size //= 2
+        out.append((start, size))
+        start += size
+    return out
+
+
+def _block(opening: EscrowOpening, tree: Tree, start: int, size: int) -> BlockOpening:
+    height = size.bit_length() - 1
+    return BlockOpening(
+        start,
+        tuple(opening.salts[start : start + size]),
+        tuple(opening.leaves[start : start + size]),
+        tuple(tree.node_path(height, start >> height)),
+    )
+
+
+def _estimate(block: BlockOpening) -> int:
+    """Bytes of the block in the statement (a close estimate; the exact size is checked later)."""
+    return len(json.dumps(block.to_json(), separators=(",", ":"), ensure_ascii=False).encode())
+
+
+def _fit(opening: EscrowOpening, tree: Tree, start: int, size: int) -> list[BlockOpening]:
+    block = _block(opening, tree, start, size)
+    if size == 1 or _estimate(block) <= PART_BUDGET // 2:
+        return [block]
+    half = size // 2
+    return _fit(opening, tree, start, half) + _fit(opening, tree, start + half, half)
+
+
+def make_reveals(
     opening: EscrowOpening,
     kind: RevealKind,
     *,
     target: str | None = None,
     ids: Iterable[str] = (),
-) -> Reveal:
-    """Build a reveal from the declaring party's opening file."""
+) -> list[Reveal]:
+    """Build a reveal (as one or more parts) from the declaring party's opening file."""
     layout = opening.layout
+    tree = opening.tree()
     if kind is RevealKind.REGION:
         if target is None:
             raise BadInput("a region reveal needs a region")
-        indices = list(layout.positions(target))
-    elif kind is RevealKind.CATEGORY:
-        indices = [i for i, it in opening.items() if it.category == target]
-        if not indices:
-            raise BadInput(f"the declaration has no item in category {target!r}")
+        span = layout.positions(target)
+        blocks = [
+            b for s, n in _aligned_blocks(span.start, span.stop) for b in _fit(opening, tree, s, n)
+        ]
     else:
-        wanted = set(ids)
-        chosen = [(i, it) for i, it in opening.items() if it.id in wanted]
-        indices = [i for i, _ in chosen]
-        missing = wanted - {it.id for _, it in chosen}
-        if missing:
-            raise BadInput(f"not in the declaration: {', '.join(sorted(missing)[:10])}")
-        if not indices:
-            raise BadInput("the selection is empty")
-    tree = opening.tree()
-    leaves = tuple(
-        LeafOpening(i, opening.salts[i], opening.leaves[i], tuple(tree.path(i))) for i in indices
-    )
-    region_opening = (
+        if kind is RevealKind.CATEGORY:
+            chosen = [(i, it) for i, it in opening.items() if it.category == target]
+            if not chosen:
+                raise BadInput(f"the declaration has no item in category {target!r}")
+        else:
+            wanted = set(ids)
+            if not wanted:
+                raise BadInput("the selection is empty")
+            chosen = [(i, it) for i, it in opening.items() if it.id in wanted]
+            missing = wanted - {it.id for _, it in chosen}
+            if missing:
+                raise BadInput(f"not in the declaration: {', '.join(sorted(missing)[:10])}")
+        blocks = [_block(opening, tree, i, 1) for i, _ in chosen]
+    groups: list[list[BlockOpening]] = [[]]
+    used = 0
+    for b in blocks:
+        size = _estimate(b) + 1
+        if groups[-1] and used + size > PART_BUDGET:
+            groups.append([])
+            used = 0
+        groups[-1].append(b)
+        used += size
+    final_opening = (
         opening.region_openings[target] if kind is RevealKind.REGION and target else None
     )
-    return Reveal(kind, target, leaves, region_opening)
+    return [
+        Reveal(
+            kind,
+            target,
+            tuple(g),
+            final_opening if k == len(groups) else None,
+            k,
+            len(groups),
+        )
+        for k, g in enumerate(groups, start=1)
+    ]
+
+
+# -- checking reveals (anyone) -------------------------------------------------------------------
 
 
 @dataclass
 class RevealState:
-    """Everything opened so far for one declaration; `apply` checks and adds one reveal."""
+    """Everything opened so far for one declaration; `apply` checks and adds one reveal part."""
 
     public: PublicPart
     opened: dict[int, Leaf] = field(default_factory=dict)
     opened_by: dict[int, int] = field(default_factory=dict)
     regions: dict[str, int] = field(default_factory=dict)
     categories: dict[str, int] = field(default_factory=dict)
+    pending: Reveal | None = None
+    pending_positions: set[int] = field(default_factory=set)
+    ids: dict[str, int] = field(default_factory=dict)
+    counts: Counter[str] = field(default_factory=Counter)
+
+    def __post_init__(self) -> None:
+        self._hasher = LeafHasher(self.public.context)
 
     def items(self) -> dict[str, tuple[Item, int]]:
         """Opened items by identifier, with the log index of the reveal that opened each."""
@@ -165,27 +267,29 @@ class RevealState:
     def complete(self) -> bool:
         return set(self.regions) == set(self.public.layout.regions)
 
-    def check(self, reveal: Reveal) -> None:
-        """Raise RevealRejected unless `reveal` is valid given what was opened before."""
-        self._apply(reveal, None, dry_run=True)
+    def check_all(self, reveals: Sequence[Reveal]) -> None:
+        """Raise RevealRejected unless the parts `reveals`, applied in order, are all valid."""
+        trial = copy.deepcopy(self)
+        for r in reveals:
+            trial.apply(r, -1)
 
     def apply(self, reveal: Reveal, ref: int) -> None:
-        """Check `reveal` (recorded at log index `ref`), then add its openings."""
-        self._apply(reveal, ref, dry_run=False)
-
-    def _apply(self, reveal: Reveal, ref: int | None, *, dry_run: bool) -> None:
-        public, layout = self.public, self.public.layout
-        if not reveal.leaves:
-            raise RevealRejected(RevealReason.EMPTY, "the reveal opens no leaf")
-        seen: set[int] = set()
-        for lo in reveal.leaves:
-            if lo.index in seen:
-                raise RevealRejected(RevealReason.DUPLICATE_POSITION, f"position {lo.index} twice")
-            seen.add(lo.index)
-            _verify_leaf(public, lo)
-        new = {lo.index: lo.leaf for lo in reveal.leaves}
+        """Check one reveal part (recorded at log index `ref`), then add its openings."""
+        new = self._verify_blocks(reveal)
+        self._check_part(reveal)
+        final = reveal.part == reveal.parts
+        positions = self.pending_positions | set(new) if reveal.part > 1 else set(new)
         if reveal.kind is RevealKind.REGION:
-            self._check_region(reveal, set(new))
+            region = reveal.target
+            if region not in self.public.layout.regions:
+                raise RevealRejected(RevealReason.WRONG_REGION, f"unknown region {region!r}")
+            outside = [i for i in new if self.public.layout.region_of(i) != region]
+            if outside:
+                raise RevealRejected(
+                    RevealReason.INCOMPLETE_REGION,
+                    f"a reveal of region {region!r} opens positions of other regions "
+                    f"({outside[:5]})",
+                )
         elif reveal.kind is RevealKind.CATEGORY:
             bad = [
                 i for i, lf in new.items() if lf.item is None or lf.item.category != reveal.target
@@ -196,67 +300,142 @@ class RevealState:
                     f"a reveal of category {reveal.target!r} opens other leaves "
                     f"(positions {bad[:5]})",
                 )
-        merged = {**self.opened, **new}
-        _check_unique_ids(merged)
-        regions = dict(self.regions)
-        categories = dict(self.categories)
-        if reveal.kind is RevealKind.REGION and reveal.target is not None:
-            regions[reveal.target] = ref if ref is not None else -1
-        if reveal.kind is RevealKind.CATEGORY and reveal.target is not None:
-            categories[reveal.target] = ref if ref is not None else -1
-        complete = set(regions) == set(layout.regions)
-        opened_counts = Counter(lf.item.category for lf in merged.values() if lf.item)
-        for category in sorted(set(opened_counts) | set(public.counts)):
-            declared, opened = public.counts.get(category, 0), opened_counts.get(category, 0)
-            full = complete or category in categories
-            if opened > declared or (full and opened != declared):
-                raise RevealRejected(
-                    RevealReason.AGGREGATE_MISMATCH,
-                    f"category {category!r}: the public count is {declared}, "
-                    f"but {opened} items are opened"
-                    + (" and the category is complete" if full else ""),
-                    expected=declared,
-                    computed=opened,
-                )
-        if dry_run or ref is None:
-            return
-        self.opened = merged
-        for i in new:
-            self.opened_by.setdefault(i, ref)
+        fresh = {i: lf for i, lf in new.items() if i not in self.opened}
+        ids = self._new_ids(fresh)
+        counts = self.counts + Counter(lf.item.category for lf in fresh.values() if lf.item)
+        regions, categories = dict(self.regions), dict(self.categories)
+        if final and reveal.kind is RevealKind.REGION and reveal.target is not None:
+            self._check_region_complete(reveal, positions, new)
+            regions[reveal.target] = ref
+        if final and reveal.kind is RevealKind.CATEGORY and reveal.target is not None:
+            categories[reveal.target] = ref
+        self._check_aggregates(counts, regions, categories)
+        self.opened.update(fresh)
+        for i in fresh:
+            self.opened_by[i] = ref
+        self.ids.update(ids)
+        self.counts = counts
         self.regions, self.categories = regions, categories
+        self.pending = None if final else reveal
+        self.pending_positions = set() if final else positions
 
-    def _check_region(self, reveal: Reveal, indices: set[int]) -> None:
-        region = reveal.target
-        if region is None or region not in self.public.layout.regions:
-            raise RevealRejected(RevealReason.WRONG_REGION, f"unknown region {region!r}")
+    def _new_ids(self, fresh: Mapping[int, Leaf]) -> dict[str, int]:
+        ids: dict[str, int] = {}
+        for i, lf in sorted(fresh.items()):
+            if lf.item is None:
+                continue
+            other = ids.get(lf.item.id, self.ids.get(lf.item.id))
+            if other is not None:
+                raise RevealRejected(
+                    RevealReason.DUPLICATE_ID,
+                    f"item {lf.item.id!r} is committed twice, at positions {other} and {i}",
+                )
+            ids[lf.item.id] = i
+        return ids
+
+    def _verify_blocks(self, reveal: Reveal) -> dict[int, Leaf]:
+        layout, public = self.public.layout, self.public
+        if not reveal.blocks or not all(b.leaves for b in reveal.blocks):
+            raise RevealRejected(RevealReason.EMPTY, "the reveal opens no leaf")
+        new: dict[int, Leaf] = {}
+        for b in reveal.blocks:
+            size = len(b.leaves)
+            if size & (size - 1) or b.start % size or len(b.salts) != size:
+                raise RevealRejected(
+                    RevealReason.BAD_BLOCK,
+                    f"block at {b.start} of {size} leaves is not an aligned power-of-two block",
+                )
+            if b.start < 0 or b.start + size > layout.size:
+                raise RevealRejected(
+                    RevealReason.NOT_IN_TREE, f"block at {b.start} is outside the tree"
+                )
+            for i, lf in zip(b.positions, b.leaves, strict=True):
+                if i in new or (reveal.part > 1 and i in self.pending_positions):
+                    raise RevealRejected(
+                        RevealReason.DUPLICATE_POSITION, f"position {i} is opened twice"
+                    )
+                if lf.region != layout.region_of(i):
+                    raise RevealRejected(
+                        RevealReason.WRONG_REGION,
+                        f"position {i} belongs to region {layout.region_of(i)!r}, "
+                        f"but its leaf says {lf.region!r}",
+                    )
+                new[i] = lf
+            try:
+                if any(len(s) != SALT_SIZE for s in b.salts):
+                    raise BadInput("a salt is not 32 bytes")
+                values = [self._hasher(s, lf) for s, lf in zip(b.salts, b.leaves, strict=True)]
+                height = size.bit_length() - 1
+                computed = root_from_node_path(
+                    height, b.start >> height, layout.size, perfect_root(values), b.path
+                )
+            except (BadInput, VerificationError) as exc:
+                raise RevealRejected(
+                    RevealReason.NOT_IN_TREE, f"block at {b.start}: {exc}"
+                ) from exc
+            if computed != public.root:
+                raise RevealRejected(
+                    RevealReason.NOT_IN_TREE,
+                    f"the opening of positions {b.start}..{b.start + size - 1} does not match "
+                    "the committed root",
+                    expected=public.root.hex(),
+                    computed=computed.hex(),
+                )
+        return new
+
+    def _check_part(self, reveal: Reveal) -> None:
+        p = self.pending
+        if p is None and reveal.part != 1:
+            raise RevealRejected(
+                RevealReason.PART_MISMATCH,
+                f"part {reveal.part} of a reveal whose part 1 is missing",
+            )
+        if p is not None and (
+            (reveal.kind, reveal.target, reveal.parts, reveal.part)
+            != (p.kind, p.target, p.parts, p.part + 1)
+        ):
+            raise RevealRejected(
+                RevealReason.PART_MISMATCH,
+                f"a {p.kind.value} reveal of {p.target!r} stopped at part {p.part} of {p.parts}",
+            )
+        if reveal.region_opening is not None and (
+            reveal.kind is not RevealKind.REGION or reveal.part != reveal.parts
+        ):
+            raise RevealRejected(
+                RevealReason.COUNT_MISMATCH, "only the last part of a region reveal opens a count"
+            )
+
+    def _leaf(self, i: int, new: Mapping[int, Leaf]) -> Leaf:
+        return new[i] if i in new else self.opened[i]
+
+    def _check_region_complete(
+        self, reveal: Reveal, positions: set[int], new: Mapping[int, Leaf]
+    ) -> None:
+        region = str(reveal.target)
         wanted = set(self.public.layout.positions(region))
-        if indices != wanted:
-            missing = sorted(wanted - indices)
+        if positions != wanted:
             raise RevealRejected(
                 RevealReason.INCOMPLETE_REGION,
                 f"a reveal of region {region!r} must open all {len(wanted)} positions, "
-                f"dummies included; {len(missing)} are missing, "
-                f"{len(indices - wanted)} are foreign",
+                f"dummies included; it opens {len(positions & wanted)}",
                 expected=len(wanted),
-                computed=len(indices & wanted),
+                computed=len(positions & wanted),
             )
-        if reveal.region_opening is None:
+        opening = reveal.region_opening
+        if opening is None:
             raise RevealRejected(
                 RevealReason.COUNT_MISMATCH, f"the reveal of {region!r} lacks its count opening"
             )
-        items = sum(1 for lo in reveal.leaves if lo.leaf.item is not None)
-        if reveal.region_opening.value != items:
+        items = sum(1 for i in wanted if self._leaf(i, new).item is not None)
+        if opening.value != items:
             raise RevealRejected(
                 RevealReason.COUNT_MISMATCH,
-                f"region {region!r} opens {items} items but its count opening says "
-                f"{reveal.region_opening.value}",
-                expected=reveal.region_opening.value,
+                f"region {region!r} opens {items} items but its count opening says {opening.value}",
+                expected=opening.value,
                 computed=items,
             )
         try:
-            pedersen.verify_opening(
-                self.public.region_commitments[region], reveal.region_opening, label=region
-            )
+            pedersen.verify_opening(self.public.region_commitments[region], opening, label=region)
         except pedersen.PedersenError as exc:
             raise RevealRejected(
                 RevealReason.COUNT_MISMATCH,
@@ -265,39 +444,19 @@ class RevealState:
                 computed=exc.computed,
             ) from exc
 
-
-def _verify_leaf(public: PublicPart, lo: LeafOpening) -> None:
-    layout = public.layout
-    if not 0 <= lo.index < layout.size:
-        raise RevealRejected(RevealReason.NOT_IN_TREE, f"position {lo.index} is outside the tree")
-    if lo.leaf.region != layout.region_of(lo.index):
-        raise RevealRejected(
-            RevealReason.WRONG_REGION,
-            f"position {lo.index} belongs to region {layout.region_of(lo.index)!r}, "
-            f"but its leaf says {lo.leaf.region!r}",
-        )
-    try:
-        value = leaf_commitment(public.context, lo.salt, lo.leaf)
-        computed = root_from_path(lo.index, layout.size, value, lo.path)
-    except (BadInput, VerificationError) as exc:
-        raise RevealRejected(RevealReason.NOT_IN_TREE, f"position {lo.index}: {exc}") from exc
-    if computed != public.root:
-        raise RevealRejected(
-            RevealReason.NOT_IN_TREE,
-            f"the opening of position {lo.index} does not match the committed root",
-            expected=public.root.hex(),
-            computed=computed.hex(),
-        )
-
-
-def _check_unique_ids(opened: Mapping[int, Leaf]) -> None:
-    where: dict[str, int] = {}
-    for i, lf in sorted(opened.items()):
-        if lf.item is None:
-            continue
-        if lf.item.id in where:
-            raise RevealRejected(
-                RevealReason.DUPLICATE_ID,
-                f"item {lf.item.id!r} is committed twice, at positions {where[lf.item.id]} and {i}",
-            )
-        where[lf.item.id] = i
+    def _check_aggregates(
+        self, opened_counts: Counter[str], regions: Mapping[str, int], categories: Mapping[str, int]
+    ) -> None:
+        counts = self.public.counts
+        complete = set(regions) == set(self.public.layout.regions)
+        for category in sorted(set(opened_counts) | set(counts)):
+            declared, opened = counts.get(category, 0), opened_counts.get(category, 0)
+            full = complete or category in categories
+            if opened > declared or (full and opened != declared):
+                raise RevealRejected(
+                    RevealReason.AGGREGATE_MISMATCH,
+                    f"category {category!r}: the public count is {declared}, but {opened} "
+                    "items are opened" + (" and the category is complete" if full else ""),
+                    expected=declared,
+                    computed=opened,
+                )

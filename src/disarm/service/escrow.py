@@ -27,7 +27,7 @@ from disarm.crypto.escrow import (
     Randomness,
     commit,
 )
-from disarm.crypto.reveal import Reveal, RevealKind, RevealRejected, RevealState, make_reveal
+from disarm.crypto.reveal import Reveal, RevealKind, RevealRejected, RevealState, make_reveals
 from disarm.crypto.statements import SignedStatement
 from disarm.errors import BadInput, NotFound, VerificationError
 from disarm.service import registry as regsvc
@@ -215,8 +215,12 @@ def reveal(
     target: str | None = None,
     ids: Iterable[str] = (),
     time: str,
-) -> tuple[int, Reveal]:
-    """Open part of a declaration from its opening file and log the reveal."""
+) -> tuple[range, list[Reveal]]:
+    """Open part of a declaration from its opening file and log the reveal.
+
+    A large reveal becomes several consecutive statements (parts), appended atomically.
+    Returns their log indexes and the parts.
+    """
     genesis = regsvc.genesis_key_of(log)
     registry = regsvc.replay(log, genesis)
     state = audit(log, genesis)
@@ -231,19 +235,17 @@ def reveal(
             f"wrong opening file: it does not open declaration {ctx.declaration!r} "
             f"(log entry {record.index})"
         )
-    rev = make_reveal(opening, kind, target=target, ids=ids)
+    parts = make_reveals(opening, kind, target=target, ids=ids)
     try:
-        record.state.check(rev)
+        record.state.check_all(parts)
     except RevealRejected as exc:
         raise BadInput(
             f"refusing to log a reveal that verifiers would reject: {exc.message}"
         ) from exc
-    payload = {
-        "declaration": {"index": record.index, "hash": record.statement.hash},
-        **rev.to_json(),
-    }
-    signed = regsvc.prepare(registry, signer, REVEAL_TYPE, payload, time)
-    return regsvc.append(log, signed), rev
+    ref = {"declaration": {"index": record.index, "hash": record.statement.hash}}
+    payloads = [{**ref, **p.to_json()} for p in parts]
+    signed = regsvc.prepare_many(registry, signer, REVEAL_TYPE, payloads, time)
+    return regsvc.append_many(log, signed), parts
 
 
 def verify_declaration(log: EntryLog, index: int, genesis_key: bytes) -> DeclarationRecord:

@@ -8,6 +8,7 @@ revoked key, a role that may not issue it) never enters the log: it is refused a
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -25,6 +26,7 @@ from disarm.crypto.statements import (
     sign,
 )
 from disarm.errors import BadInput, NotFound, VerificationError
+from disarm.tlog.tiles import MAX_ENTRY_SIZE
 
 
 class EntryLog(Protocol):
@@ -123,7 +125,35 @@ def prepare(
             f"refusing to log a statement the registry would reject: {exc.message}",
             source=signer.party,
         ) from exc
+    size = len(signed.encode())
+    if size > MAX_ENTRY_SIZE:
+        raise BadInput(
+            f"the {type_} statement would be {size} bytes; a log entry holds at most "
+            f"{MAX_ENTRY_SIZE} (fewer regions or shorter names)"
+        )
     return signed
+
+
+def prepare_many(
+    registry: reg.Registry,
+    signer: Signer,
+    type_: str,
+    payloads: Sequence[Mapping[str, Any]],
+    time: str,
+) -> list[SignedStatement]:
+    """Sign and check several consecutive statements of `signer` (registry left unchanged)."""
+    trial = copy.deepcopy(registry)
+    out = []
+    for payload in payloads:
+        signed = prepare(trial, signer, type_, payload, time)
+        trial.apply(signed)
+        out.append(signed)
+    return out
+
+
+def append_many(log: EntryLog, signed: Sequence[SignedStatement]) -> range:
+    """Append statements in one atomic append; return their log indexes."""
+    return log.append([s.encode() for s in signed])
 
 
 def append(log: EntryLog, signed: SignedStatement) -> int:
