@@ -13,6 +13,7 @@ from disarm.tlog.tiles import (
     FULL_TILE_BYTES,
     INTERIOR_BYTES,
     Tile,
+    bundle_leaf_hashes,
     bundles_for_size,
     decode_bundle,
     encode_bundle,
@@ -125,3 +126,21 @@ def test_full_tile_tree_and_interior_offsets() -> None:
         interior_offset(8, 0)
     with pytest.raises(BadInput):
         full_tile_tree(leaves[:-32])
+
+
+@given(
+    st.one_of(
+        st.lists(st.binary(max_size=20), max_size=30),
+        st.integers(0, 40).flatmap(
+            lambda n: st.lists(st.binary(min_size=n, max_size=n), min_size=1, max_size=30)
+        ),
+    )
+)
+def test_bundle_leaf_hashes(entries: list[bytes]) -> None:
+    """The fast path (equal lengths) and the general path agree with plain leaf hashing."""
+    hashes, count = bundle_leaf_hashes(encode_bundle(entries))
+    assert count == len(entries)
+    assert hashes == b"".join(leaf_hash(e) for e in entries)
+    if entries:
+        with pytest.raises(VerificationError):
+            bundle_leaf_hashes(encode_bundle(entries)[:-1] + b"\xff\xff")

@@ -28,9 +28,8 @@ from disarm.tlog.tiles import (
     FULL_TILE_BYTES,
     TILE_HEIGHT,
     TILE_WIDTH,
-    decode_bundle,
+    bundle_leaf_hashes,
     full_tile_tree,
-    leaf_hashes,
 )
 
 Progress = Callable[[int], None]
@@ -84,15 +83,22 @@ def _check_full_tile(log: TiledLog, level: int, index: int, hashes: bytes) -> by
     return root
 
 
-def _check_bundle(log: TiledLog, index: int, entries: Sequence[bytes], width: int) -> bytes:
-    if len(entries) != width:
+def _check_bundle(log: TiledLog, index: int, data: bytes, width: int) -> bytes:
+    """Hash the entries of a bundle and compare with the stored level-0 hashes."""
+    try:
+        computed, count = bundle_leaf_hashes(data)
+    except VerificationError as exc:
         raise VerificationError(
-            f"entry bundle {index} holds {len(entries)} entries: "
-            f"{log.where('bundle', 0, index, 0)}",
+            f"entry bundle {index} is damaged ({exc.message}): {log.where('bundle', 0, index, 0)}",
+            expected=exc.expected,
+            computed=exc.computed,
+        ) from exc
+    if count != width:
+        raise VerificationError(
+            f"entry bundle {index} holds {count} entries: {log.where('bundle', 0, index, 0)}",
             expected=width,
-            computed=len(entries),
+            computed=count,
         )
-    computed = leaf_hashes(entries)
     first = index * TILE_WIDTH
     stored = log._fetch_tile(0, index) if width == TILE_WIDTH else log.frontier.partial(0)
     if computed != stored:
@@ -112,16 +118,7 @@ def audit_level0(log: TiledLog, first: int, last: int, progress: Progress | None
     """Check full entry bundles ``first..last-1`` against level 0; return their tile roots."""
     roots: list[bytes] = []
     for index in range(first, last):
-        try:
-            entries = decode_bundle(log._fetch_bundle(index))
-        except VerificationError as exc:
-            raise VerificationError(
-                f"entry bundle {index} is damaged ({exc.message}): "
-                f"{log.where('bundle', 0, index, 0)}",
-                expected=exc.expected,
-                computed=exc.computed,
-            ) from exc
-        hashes = _check_bundle(log, index, entries, TILE_WIDTH)
+        hashes = _check_bundle(log, index, log._fetch_bundle(index), TILE_WIDTH)
         roots.append(_check_full_tile(log, 0, index, hashes))
         if progress is not None and index % 64 == 63:
             progress(64 * TILE_WIDTH)
@@ -185,8 +182,7 @@ def audit_tiles(log: TiledLog, *, workers: int = 1, progress: Progress | None = 
     # The right edge of level 0.
     width = size & (TILE_WIDTH - 1)
     if width:
-        entries = decode_bundle(log.frontier.bundle)
-        _check_bundle(log, full0, entries, width)
+        _check_bundle(log, full0, log.frontier.bundle, width)
         tiles += 1
     # Levels 1 and up: the stored hashes must be the roots of the full tiles below.
     computed = b"".join(parts)

@@ -203,6 +203,33 @@ def decode_bundle(data: bytes, *, source: str | None = None) -> list[bytes]:
     return out
 
 
+def bundle_leaf_hashes(data: bytes, *, source: str | None = None) -> tuple[bytes, int]:
+    """(concatenated leaf hashes, entry count) of an entry bundle, without building entries.
+
+    Bundles of equal-length entries (common: fixed-size records) take a fast path that checks
+    every length prefix at once with strided slices.
+    """
+    if len(data) >= 2:
+        length = (data[0] << 8) | data[1]
+        step = length + 2
+        count, rest = divmod(len(data), step)
+        if (
+            not rest
+            and data[0::step] == bytes([data[0]]) * count
+            and data[1::step] == bytes([data[1]]) * count
+        ):
+            prefix = _sha256(b"\x00")
+            out: list[bytes] = []
+            append = out.append
+            for i in range(2, len(data) + 1, step):
+                h = prefix.copy()
+                h.update(data[i : i + length])
+                append(h.digest())
+            return b"".join(out), count
+    entries = decode_bundle(data, source=source)
+    return leaf_hashes(entries), len(entries)
+
+
 def bundle_offsets(entries: Sequence[bytes]) -> list[int]:
     """Byte offset of each entry's length prefix inside ``encode_bundle(entries)``."""
     return [0, *accumulate(n + 2 for n in map(len, entries))][:-1] if entries else []
