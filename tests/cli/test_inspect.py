@@ -282,3 +282,13 @@ def test_verify_selection_with_trusted_key(cli, checkpoint: Path, tmp_path: Path
     _, other = generate_key("log.example", bytes(32))
     assert cli("inspect", "verify-selection", str(out), "--key", other).exit_code == 1
     assert cli("inspect", "verify-selection", str(out), "--min-tree-size", "78").exit_code == 1
+
+
+def test_custody_states(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("inspect", "custody-states", "--json")
+    assert result.exit_code == 0
+    rows = {r["state"]: r for r in json.loads(result.stdout)}
+    assert len(rows) == 8
+    assert rows["dismantled"]["may_follow_with"] == ["components_separated"]
+    assert rows["removed_from_delivery_vehicle"]["ipndv_steps"] == "step 1"
+    assert cli("inspect", "custody-states").exit_code == 0

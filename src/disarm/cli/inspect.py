@@ -19,8 +19,8 @@ from disarm.cli.app import group
 from disarm.cli.output import emit, print_json, stderr, stdout, to_jsonable
 from disarm.errors import BadInput, NotFound
 from disarm.inspect.commit_reveal import check_party, commitment
-from disarm.inspect.custody import validate_custody
-from disarm.inspect.custody_events import parse_events
+from disarm.inspect.custody import ALLOWED, validate_custody
+from disarm.inspect.custody_events import IPNDV_STEPS, State, parse_events
 from disarm.inspect.plan import parse_sites, plan_inspections
 from disarm.inspect.record import make_record, verify_selection
 from disarm.inspect.selection import Population, population_list, population_range
@@ -360,3 +360,28 @@ def custody_command(
     if findings:
         stderr.print(f"{len(findings)} finding(s) in {len(parsed)} events for {n_items} items")
         raise typer.Exit(1)
+
+
+@inspect_app.command("custody-states")
+def custody_states_command(as_json: bool = JSON_OPT) -> None:
+    """List the custody states, the IPNDV steps they cover and the states that may follow."""
+    rows = [
+        {
+            "state": state.value,
+            "ipndv_steps": IPNDV_STEPS[state],
+            "may_follow_with": [b.value for a, b in sorted_allowed() if a is state],
+        }
+        for state in State
+    ]
+    if as_json:
+        print_json(rows)
+        return
+    emit(
+        [{**r, "may_follow_with": ", ".join(r["may_follow_with"])} for r in rows],
+        title="custody states (entry: deployed or in_storage)",
+    )
+
+
+def sorted_allowed() -> list[tuple[State, State]]:
+    order = list(State)
+    return sorted(ALLOWED, key=lambda ab: (order.index(ab[0]), order.index(ab[1])))
