@@ -180,6 +180,8 @@ class DirectoryLog(TiledLog):
         try:
             data = (root / JOURNAL).read_bytes()
             base, history = journal.decode_header(data, source=str(root / JOURNAL))
+            for name in (JOURNAL, CHECKPOINT):  # left by a crash inside write_atomic
+                (root / f"{name}.tmp").unlink(missing_ok=True)
             log = cls(root, origin, lock_fd)
         except BaseException:
             os.close(lock_fd)
