@@ -74,20 +74,18 @@ def main() -> None:
     t_verify = time.perf_counter() - t0
     assert state.complete and len(state.items()) == args.items
 
+    def rate(label: str, seconds: float) -> None:
+        print(f"{label}: {seconds:.3f} s = {leaves_total / seconds:,.0f} leaves/s")
+
     print(
-        f"declaration: {args.items} items, {args.regions} regions x {args.region_size} = {leaves_total} leaves"
+        f"declaration: {args.items} items, {args.regions} regions "
+        f"x {args.region_size} = {leaves_total} leaves"
     )
-    print(
-        f"commit (salts, leaves, tree, Pedersen): {t_commit:.3f} s = {leaves_total / t_commit:,.0f} leaves/s"
-    )
-    print(
-        f"hashlib peer (same leaf + node hashes):  {t_peer:.3f} s = {leaves_total / t_peer:,.0f} leaves/s"
-    )
+    rate("commit (salts, leaves, tree, Pedersen)", t_commit)
+    rate("hashlib peer (same leaf + node hashes)", t_peer)
     print(f"commit / peer time ratio: {t_commit / t_peer:.2f}")
-    print(
-        f"open all regions ({len(parts)} reveal parts): {t_open:.3f} s = {leaves_total / t_open:,.0f} leaves/s"
-    )
-    print(f"verify all reveal parts: {t_verify:.3f} s = {leaves_total / t_verify:,.0f} leaves/s")
+    rate(f"open all regions ({len(parts)} reveal parts)", t_open)
+    rate("verify all reveal parts", t_verify)
     print(f"verify / peer time ratio: {t_verify / t_peer:.2f}")
 
 
