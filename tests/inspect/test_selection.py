@@ -232,3 +232,38 @@ def test_whole_pipeline_single_draws_uniform_over_checkpoints() -> None:
     pop = population_range(40)
     counts = Counter(select(pop, 1, b"checkpoint %d\n" % t)[0] for t in range(4000))
     assert chisquare([counts[i] for i in range(1, 41)]).pvalue > 0.001
+
+
+def _valid_by_spec(entries: list[str]) -> bool:
+    """The identifier rules of docs/inspections.md, one entry at a time."""
+    if len(set(entries)) != len(entries) or not entries:
+        return False
+    for e in entries:
+        if not e or e != e.strip() or any(ord(c) < 0x20 or ord(c) == 0x7F for c in e):
+            return False
+        try:
+            if len(e.encode("utf-8")) > 1024:
+                return False
+        except UnicodeEncodeError:
+            return False
+    return True
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.text(
+            st.sampled_from(
+                ["a", "b", " ", "\t", "\x00", "\x7f", "\u00a0", "\u2028", "\ud800", "é"]
+            ),
+            max_size=4,
+        ),
+        max_size=5,
+    )
+)
+def test_fast_validation_agrees_with_the_spec(entries: list[str]) -> None:
+    if _valid_by_spec(entries):
+        assert population_list(entries).items == tuple(sorted(entries, key=lambda s: s.encode()))
+    else:
+        with pytest.raises(BadInput):
+            population_list(entries)

@@ -46,6 +46,9 @@ _DOMAIN_LIST = b"disarm/select/v1/population/list"
 _DOMAIN_SEED = b"disarm/select/v1/seed"
 MAX_ITEM_BYTES = 1024
 _CONTROL = re.compile("[\x00-\x1f\x7f]")
+# Over entries joined by NUL: a control character inside an entry, an empty entry, or white
+# space at an entry's start or end (next to a NUL separator or the ends of the string).
+_CONTROL_OR_EDGE = re.compile(r"[\x01-\x1f\x7f]|\x00\x00|^\x00|\x00$|^$|(?:^|\x00)\s|\s(?:\x00|$)")
 
 
 def field(data: bytes) -> bytes:
@@ -98,10 +101,39 @@ def population_range(n: object) -> Population:
 
 
 def population_list(items: Iterable[str], *, source: str | None = None) -> Population:
-    """A population of distinct identifiers, sorted into canonical (UTF-8 bytewise) order."""
+    """A population of distinct identifiers, sorted into canonical (UTF-8 bytewise) order.
+
+    UTF-8 preserves code point order, so sorting the strings sorts their encodings.
+    """
+    entries = list(items)
+    if not _looks_valid(entries):
+        _explain(entries, source)
+    if not entries:
+        raise BadInput("the population is empty", source=source)
+    ordered = tuple(sorted(entries))
+    return Population(kind="list", size=len(ordered), items=ordered)
+
+
+def _looks_valid(entries: list[str]) -> bool:
+    """Fast whole-list check; any doubt sends the list to `_explain` for exact messages."""
+    if not all(type(e) is str for e in entries) or len(set(entries)) != len(entries):
+        return False
+    joined = "\x00".join(entries)
+    if joined.count("\x00") != len(entries) - 1 or _CONTROL_OR_EDGE.search(joined):
+        return False
+    try:
+        encoded = joined.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return len(encoded) <= MAX_ITEM_BYTES or all(
+        len(e.encode("utf-8")) <= MAX_ITEM_BYTES for e in entries
+    )
+
+
+def _explain(entries: list[str], source: str | None) -> None:
     seen: set[str] = set()
     problems: list[str] = []
-    for i, item in enumerate(items):
+    for i, item in enumerate(entries):
         if not isinstance(item, str):
             problems.append(f"entry {i + 1}: identifier must be a string, got {item!r}")
         elif item in seen:
@@ -111,7 +143,9 @@ def population_list(items: Iterable[str], *, source: str | None = None) -> Popul
                 f"entry {i + 1}: identifier {item!r} is empty, has surrounding space or "
                 "contains a control character"
             )
-        elif len(item) > MAX_ITEM_BYTES // 4 and len(item.encode("utf-8")) > MAX_ITEM_BYTES:
+        elif any(0xD800 <= ord(ch) <= 0xDFFF for ch in item):
+            problems.append(f"entry {i + 1}: identifier {item!r} is not valid Unicode text")
+        elif len(item.encode("utf-8")) > MAX_ITEM_BYTES:
             problems.append(f"entry {i + 1}: identifier longer than {MAX_ITEM_BYTES} bytes")
         else:
             seen.add(item)
@@ -121,10 +155,6 @@ def population_list(items: Iterable[str], *, source: str | None = None) -> Popul
         raise BadInput(
             "the population is not a list of distinct identifiers", source=source, problems=problems
         )
-    if not seen:
-        raise BadInput("the population is empty", source=source)
-    ordered = tuple(sorted(seen, key=lambda s: s.encode("utf-8")))
-    return Population(kind="list", size=len(ordered), items=ordered)
 
 
 def seed_input(
