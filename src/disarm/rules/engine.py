@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -21,9 +22,12 @@ from disarm.rules.declarations import check_against, load_declarations
 from disarm.rules.evidence import evidence_text
 from disarm.rules.obligations.base import (
     COMPLIANT,
+    FINDING_COLUMNS,
     NO_DATA,
     NON_COMPLIANT,
     NOT_YET_DUE,
+    NOTES,
+    OPS,
     STATUSES,
     Context,
 )
@@ -135,18 +139,7 @@ def evaluate(
         horizon = pd.Timestamp(to_datetime64(programme.entry_into_force))
     base, notes = _baselines(decls, programme, baselines)
     ctx = Context(programme.parties, dates, horizon, decls, base, notes)
-    parts = []
-    for order, rule in enumerate(programme.rules):
-        frame = rule.evaluate(ctx)
-        frame.insert(1, "obligation", rule.id)
-        frame.insert(2, "kind", rule.kind)
-        frame.insert(3, "phase", rule.phase)
-        frame.insert(4, "category", rule.category)
-        frame["rule_source"] = rule.source
-        frame["_order"] = order
-        parts.append(frame)
-    findings = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-    findings = _order(findings, programme)
+    findings = _stack([rule.evaluate(ctx) for rule in programme.rules], programme, ctx)
     return Result(
         programme,
         cutoff,
@@ -195,13 +188,66 @@ def _baselines(
     return base, notes
 
 
-def _order(findings: pd.DataFrame, programme: Programme) -> pd.DataFrame:
-    if findings.empty:
-        return pd.DataFrame(columns=[c for c in VERDICT_COLUMNS if c != "evidence"])
-    rank = {p: i for i, p in enumerate(programme.parties)}
-    findings["_party"] = findings["party"].map(rank)
-    findings = findings.sort_values(["_party", "_order", "date"], kind="stable")
-    return findings.drop(columns=["_party", "_order"]).reset_index(drop=True)
+def _stack(parts: list[pd.DataFrame], programme: Programme, ctx: Context) -> pd.DataFrame:
+    """One findings table ordered by party, obligation and date.
+
+    Rules return integer codes; they are concatenated and sorted as NumPy arrays and become
+    categorical columns here, once (no per-row strings).
+    """
+    rules = programme.rules
+    sizes = np.array([len(p) for p in parts], dtype=np.int64)
+    rule_codes = np.repeat(np.arange(len(rules)), sizes)
+
+    def column(name: str) -> Any:
+        arrays = [p[name].to_numpy() for p in parts]
+        return np.concatenate(arrays) if arrays else np.array([])
+
+    party = column("party").astype(np.int64)
+    dates = column("date").astype("datetime64[ns]")
+    # Within a rule's findings, rows of one party are already in date order, so a stable sort
+    # on (party, rule) alone gives (party, rule, date); the small key sorts in linear time.
+    key = party * max(len(rules), 1) + rule_codes
+    small = np.int16 if key.size == 0 or key.max() < 2**15 else np.int64
+    order = np.argsort(key.astype(small), kind="stable")
+    codes = rule_codes[order]
+    out: dict[str, Any] = {"party": _categorical(party[order], programme.parties)}
+    for name, attr in (("obligation", "id"), ("kind", "kind"), ("phase", "phase")):
+        labels, per_rule = _per_rule([getattr(r, attr) for r in rules])
+        out[name] = _categorical(per_rule[codes], labels)
+    labels, per_rule = _per_rule([r.category for r in rules])
+    out["category"] = _categorical(per_rule[codes], labels)
+    out["date"] = dates[order]
+    vocab = {
+        "status": STATUSES,
+        "note": NOTES,
+        "op": OPS,
+        "evidence_source": tuple(ctx.source_names),
+    }
+    for name in FINDING_COLUMNS:
+        if name in ("party", "date"):
+            continue
+        values = column(name)[order]
+        if name in vocab:
+            out[name] = _categorical(values.astype(np.int64), vocab[name])
+        elif name in ("deadline", "evidence_date", "reference_date"):
+            out[name] = values.astype("datetime64[ns]")
+        elif name == "extended":
+            out[name] = values.astype(bool)
+        else:
+            out[name] = values.astype(float)
+    out["op"] = _categorical(column("op")[order].astype(np.int64), OPS)
+    labels, per_rule = _per_rule([r.source for r in rules])
+    out["rule_source"] = _categorical(per_rule[codes], labels)
+    return pd.DataFrame(out)
+
+
+def _per_rule(values: list[str]) -> tuple[tuple[str, ...], Any]:
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object))
+    return tuple(str(u) for u in uniques), codes
+
+
+def _categorical(codes: Any, labels: tuple[str, ...]) -> pd.Categorical:
+    return pd.Categorical.from_codes(codes, categories=pd.Index(list(labels), dtype=object))
 
 
 __all__ = ["NOT_YET_DUE", "Result", "evaluate"]

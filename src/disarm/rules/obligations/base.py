@@ -22,6 +22,26 @@ NON_COMPLIANT = "non-compliant"
 NOT_YET_DUE = "not-yet-due"
 NO_DATA = "no-data"
 STATUSES = (COMPLIANT, NON_COMPLIANT, NOT_YET_DUE, NO_DATA)
+#: Rules return statuses, notes and comparisons as small integer codes into these tuples; the
+#: engine turns them into categorical columns once (no per-row strings in the hot path).
+STATUS = {s: i for i, s in enumerate(STATUSES)}
+OPS = ("le", "eq", "ge")
+NOTES = (
+    "",
+    "no declaration on this date",
+    "declared without a value",
+    "no baseline for this party, but the value exceeds the absolute cap",
+    "no baseline for this party, but 0 meets any limit",
+    "limit unknown: no baseline for this party",
+    "first declaration under the ratchet: sets the reference",
+    "declared on time",
+    "declared on time without values",
+    "not yet due",
+    "declared late (other parties declared in the period)",
+    "missing (other parties declared in the period)",
+    "no party declared in this period: a gap in the record",
+)
+NOTE = {s: i for i, s in enumerate(NOTES)}
 
 #: Columns every rule returns (the engine adds obligation, kind, phase, category, rule_source).
 FINDING_COLUMNS = (
@@ -47,7 +67,7 @@ class Matrix:
 
     values: np.ndarray[Any, np.dtype[np.float64]]  # NaN where nothing usable was declared
     present: np.ndarray[Any, np.dtype[np.bool_]]  # a row exists (its value may be missing)
-    sources: np.ndarray[Any, np.dtype[np.object_]]  # the row's source, or None
+    sources: np.ndarray[Any, np.dtype[np.int32]]  # the row's source (code into ctx), or -1
 
 
 @dataclass
@@ -61,6 +81,12 @@ class Context:
     baselines: dict[str, dict[str, float]]  # party -> category -> B(c)
     baseline_notes: dict[str, dict[str, str]]  # party -> category -> where B(c) came from
     _matrices: dict[str, Matrix] = field(default_factory=dict)
+    _slices: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def source_names(self) -> list[str]:
+        """The distinct sources of the declarations; `Matrix.sources` codes index this list."""
+        return list(self._index()["source_names"])
 
     def matrix(self, category: str) -> Matrix:
         """The category's declarations as a dates × parties matrix (cached)."""
@@ -68,20 +94,40 @@ class Context:
             self._matrices[category] = self._build(category)
         return self._matrices[category]
 
+    def _index(self) -> dict[str, Any]:
+        """Grid row, grid column and category of every declaration, computed once."""
+        if not self._slices:
+            d = self.declarations
+            codes, names = pd.factorize(d["category"])
+            order = np.argsort(codes, kind="stable")
+            bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
+            source_codes, source_names = pd.factorize(d["source"], use_na_sentinel=True)
+            self._slices.update(
+                row=self.dates.get_indexer(pd.Index(d["date"])),
+                col=pd.Index(self.parties).get_indexer(pd.Index(d["party"])),
+                value=d["value"].to_numpy(dtype=float),
+                source=source_codes.astype(np.int32),
+                source_names=[str(s) for s in source_names],
+                order=order,
+                spans={str(n): (bounds[i], bounds[i + 1]) for i, n in enumerate(names)},
+            )
+        return self._slices
+
     def _build(self, category: str) -> Matrix:
-        rows = self.declarations[self.declarations["category"] == category]
+        ix = self._index()
         shape = (len(self.dates), len(self.parties))
         values = np.full(shape, np.nan)
         present = np.zeros(shape, dtype=bool)
-        sources = np.full(shape, None, dtype=object)
-        if len(rows):
-            r = self.dates.get_indexer(pd.Index(rows["date"]))
-            c = pd.Index(self.parties).get_indexer(pd.Index(rows["party"]))
+        sources = np.full(shape, -1, dtype=np.int32)
+        if category in ix["spans"]:
+            start, stop = ix["spans"][category]
+            take = ix["order"][start:stop]
+            r, c = ix["row"][take], ix["col"][take]
             keep = (r >= 0) & (c >= 0)
-            r, c = r[keep], c[keep]
-            values[r, c] = rows["value"].to_numpy(dtype=float)[keep]
+            take, r, c = take[keep], r[keep], c[keep]
+            values[r, c] = ix["value"][take]
             present[r, c] = True
-            sources[r, c] = rows["source"].to_numpy(dtype=object)[keep]
+            sources[r, c] = ix["source"][take]
         return Matrix(values, present, sources)
 
     def baseline_array(self, category: str) -> np.ndarray[Any, np.dtype[np.float64]]:

@@ -21,7 +21,7 @@ def long_findings(ctx: Context, keep: Array, columns: dict[str, Array]) -> pd.Da
     n_dates, n_parties = len(ctx.dates), len(ctx.parties)
     flat = keep.ravel()
     out: dict[str, Any] = {
-        "party": np.tile(np.array(ctx.parties, dtype=object), n_dates)[flat],
+        "party": np.tile(np.arange(n_parties, dtype=np.int32), n_dates)[flat],
         "date": np.repeat(ctx.dates.to_numpy(), n_parties)[flat],
     }
     for name, array in columns.items():
@@ -32,18 +32,26 @@ def long_findings(ctx: Context, keep: Array, columns: dict[str, Array]) -> pd.Da
 
 
 def conform(frame: pd.DataFrame) -> pd.DataFrame:
-    """Add any missing finding column (empty) and order the columns."""
+    """Add any missing finding column (empty) and order the columns.
+
+    Codes: `party` indexes ctx.parties, `status` STATUSES, `note` NOTES, `op` OPS and
+    `evidence_source` ctx.source_names; -1 means none.
+    """
     for name in FINDING_COLUMNS:
         if name not in frame.columns:
             if name in ("limit", "value", "margin", "baseline"):
                 frame[name] = np.nan
             elif name in ("evidence_date", "reference_date", "deadline"):
-                frame[name] = pd.NaT
+                frame[name] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
             elif name == "extended":
                 frame[name] = False
+            elif name == "note":
+                frame[name] = np.int16(0)
             else:
-                frame[name] = None
-    return frame[[*FINDING_COLUMNS, *(c for c in frame.columns if c not in FINDING_COLUMNS)]]
+                frame[name] = np.int32(-1)
+    if "op" not in frame.columns:
+        frame["op"] = np.int8(-1)
+    return frame[[*FINDING_COLUMNS, "op"]]
 
 
 def date_matrix(ctx: Context) -> Array:

@@ -19,6 +19,9 @@ from disarm.rules.obligations.base import (
     NO_DATA,
     NON_COMPLIANT,
     NOT_YET_DUE,
+    NOTE,
+    OPS,
+    STATUS,
     Context,
     Rule,
 )
@@ -67,20 +70,23 @@ class LevelRule(Rule):
             at_zero = unknown_limit & (value == 0) & le
         status = np.select(
             [not_due, missing, above_cap, at_zero, unknown_limit, ok],
-            [NOT_YET_DUE, NO_DATA, NON_COMPLIANT, COMPLIANT, NO_DATA, COMPLIANT],
-            NON_COMPLIANT,
-        ).astype(object)
+            [
+                STATUS[s]
+                for s in (NOT_YET_DUE, NO_DATA, NON_COMPLIANT, COMPLIANT, NO_DATA, COMPLIANT)
+            ],
+            STATUS[NON_COMPLIANT],
+        ).astype(np.int8)
         note = np.select(
             [~m.present, missing, above_cap, at_zero, unknown_limit],
             [
-                "no declaration on this date",
-                "declared without a value",
-                "no baseline for this party, but the value exceeds the absolute cap",
-                "no baseline for this party, but 0 meets any limit",
-                "limit unknown: no baseline for this party",
+                NOTE["no declaration on this date"],
+                NOTE["declared without a value"],
+                NOTE["no baseline for this party, but the value exceeds the absolute cap"],
+                NOTE["no baseline for this party, but 0 meets any limit"],
+                NOTE["limit unknown: no baseline for this party"],
             ],
-            "",
-        ).astype(object)
+            0,
+        ).astype(np.int16)
         return long_findings(
             ctx,
             keep,
@@ -97,7 +103,7 @@ class LevelRule(Rule):
                 "evidence_source": m.sources,
                 "baseline": self.baselines_used(ctx),
                 "note": note,
-                "op": ops,
+                "op": np.array([OPS.index(o) for o in ops], dtype=np.int8),
             },
         )
 

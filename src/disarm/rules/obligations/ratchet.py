@@ -18,6 +18,8 @@ from disarm.rules.obligations.base import (
     NO_DATA,
     NON_COMPLIANT,
     NOT_YET_DUE,
+    NOTE,
+    STATUS,
     Context,
     Rule,
 )
@@ -49,18 +51,18 @@ class NonIncreaseRule(Rule):
             ok = margin >= 0
         status = np.select(
             [~in_force, missing, first, ok],
-            [NOT_YET_DUE, NO_DATA, COMPLIANT, COMPLIANT],
-            NON_COMPLIANT,
-        ).astype(object)
+            [STATUS[s] for s in (NOT_YET_DUE, NO_DATA, COMPLIANT, COMPLIANT)],
+            STATUS[NON_COMPLIANT],
+        ).astype(np.int8)
         note = np.select(
             [~m.present, missing, in_force & first],
             [
-                "no declaration on this date",
-                "declared without a value",
-                "first declaration under the ratchet: sets the reference",
+                NOTE["no declaration on this date"],
+                NOTE["declared without a value"],
+                NOTE["first declaration under the ratchet: sets the reference"],
             ],
-            "",
-        ).astype(object)
+            0,
+        ).astype(np.int16)
         return long_findings(
             ctx,
             dates <= self.ends()[None, :],

@@ -30,6 +30,8 @@ from disarm.rules.obligations.base import (
     NO_DATA,
     NON_COMPLIANT,
     NOT_YET_DUE,
+    NOTE,
+    STATUS,
     Context,
     Rule,
 )
@@ -90,7 +92,9 @@ class ReportingRule(Rule):
         out = _judge(frame, horizon, stamps)
         out["deadline"] = out["date"]
         out["extended"] = out["party"].isin(list(self.extensions)) & frame["baseline"].to_numpy()
-        return conform(out)
+        out["party"] = pd.Index(self.parties).get_indexer(pd.Index(out["party"])).astype(np.int32)
+        out = out.sort_values(["party", "date"], kind="stable")  # the engine relies on this order
+        return conform(out.reset_index(drop=True))
 
     def _ends(self) -> pd.Series:
         ends = np.minimum(self.ends(), np.datetime64("2262-01-01", "D"))  # ns-safe
@@ -115,7 +119,7 @@ class ReportingRule(Rule):
         return _typed(frame)
 
     def _periodic(self, events: pd.DataFrame) -> pd.DataFrame:
-        parts = [pd.DataFrame(columns=[*_COLUMNS, "baseline"])]
+        parts = []
         groups: dict[Duration, list[str]] = {}
         for party in self.parties:
             groups.setdefault(self.period(party), []).append(party)
@@ -135,6 +139,8 @@ class ReportingRule(Rule):
                     }
                 )
             )
+        if not parts:
+            return _typed(pd.DataFrame(columns=[*_COLUMNS, "baseline"]))
         return _typed(pd.concat(parts, ignore_index=True))
 
     def _chained(self, events: pd.DataFrame, horizon: pd.Timestamp) -> pd.DataFrame:
@@ -183,21 +189,23 @@ def _judge(frame: pd.DataFrame, horizon: pd.Timestamp, stamps: Any) -> pd.DataFr
     late = came.notna().to_numpy() & ~on_time
     conditions = [on_time & has, on_time, future, others & late, others]
     status = np.select(
-        conditions, [COMPLIANT, NO_DATA, NOT_YET_DUE, NON_COMPLIANT, NON_COMPLIANT], NO_DATA
+        conditions,
+        [STATUS[s] for s in (COMPLIANT, NO_DATA, NOT_YET_DUE, NON_COMPLIANT, NON_COMPLIANT)],
+        STATUS[NO_DATA],
     )
     note = np.select(
         conditions,
         [
-            "declared on time",
-            "declared on time without values",
-            "not yet due",
-            "declared late (other parties declared in the period)",
-            "missing (other parties declared in the period)",
+            NOTE["declared on time"],
+            NOTE["declared on time without values"],
+            NOTE["not yet due"],
+            NOTE["declared late (other parties declared in the period)"],
+            NOTE["missing (other parties declared in the period)"],
         ],
-        "no party declared in this period: a gap in the record",
+        NOTE["no party declared in this period: a gap in the record"],
     )
     out = frame[["party", "date", "reference_date", "evidence_date"]].copy()
-    out["status"] = status.astype(object)
+    out["status"] = status.astype(np.int8)
     out["margin"] = (due - came).dt.days.astype(float).to_numpy()
-    out["note"] = note.astype(object)
+    out["note"] = note.astype(np.int16)
     return out
