@@ -40,7 +40,8 @@ def by_unique(frame: pd.DataFrame, columns: list[str], render: Any) -> Text:
     """`render` applied once per distinct combination of `columns`, spread to every row."""
     first, inverse = unique_rows(frame, columns)
     rendered: Text = render(frame.iloc[first])
-    return rendered[inverse]
+    spread: Text = rendered[inverse]
+    return spread
 
 
 def numbers(values: pd.Series) -> Text:
