@@ -64,7 +64,9 @@ def test_open_checkpoint_checks_the_log_signature_and_origin() -> None:
         open_checkpoint(forged, verifier)
     # Same name, other key: the signature is from an unknown key, so none verifies.
     impostor = Signer.from_key_string(generate_key("example.com/log", seed=b"\x01" * 32)[0])
-    with pytest.raises(VerificationError, match="no signature from a known key"):
+    with pytest.raises(
+        VerificationError, match="not signed by the log key: no signature from a known key"
+    ):
         open_checkpoint(sign_checkpoint(cp, impostor), verifier)
 
 

@@ -10,6 +10,7 @@ Parsing is strict: exactly the canonical encoding that `Checkpoint.body` writes 
 from __future__ import annotations
 
 import base64
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from disarm.errors import BadInput, VerificationError
@@ -85,11 +86,16 @@ def sign_checkpoint(checkpoint: Checkpoint, signer: Signer) -> str:
 
 
 def open_checkpoint(
-    note: str | bytes, log_verifier: Verifier, *, origin: str | None = None
+    note: str | bytes,
+    log_verifier: Verifier,
+    *,
+    origin: str | None = None,
+    cosigners: Sequence[Verifier] = (),
 ) -> tuple[Checkpoint, Note]:
     """Verify the log's signature on a checkpoint note and parse its text.
 
-    The log key must have signed it (other signatures, e.g. cosignatures, are kept in
+    The log key must have signed it. Signatures by `cosigners` (witness keys) are verified in
+    the same pass and listed in ``Note.verified``; other signatures are ignored (kept in
     ``Note.unverified``). With `origin`, the checkpoint must be for that log.
     """
     text, signatures = split_note(note)
@@ -99,7 +105,22 @@ def open_checkpoint(
             expected=log_verifier.key_string(),
             computed=", ".join(s.name for s in signatures) or "no signatures",
         )
-    opened = open_note(note, [log_verifier])
+    try:
+        opened = open_note(note, [log_verifier, *cosigners])
+    except VerificationError as exc:
+        if exc.message.startswith("note has no signature from a known key"):
+            raise VerificationError(
+                "checkpoint is not signed by the log key: no signature from a known key",
+                expected=exc.expected,
+                computed=exc.computed,
+            ) from exc
+        raise
+    if opened.verified_by(log_verifier) is None:
+        raise VerificationError(
+            "checkpoint is not signed by the log key (only by other known keys)",
+            expected=log_verifier.key_string(),
+            computed=", ".join(f"{s.name}+{s.key_id:08x}" for s in opened.verified),
+        )
     checkpoint = Checkpoint.parse(text)
     if origin is not None and checkpoint.origin != origin:
         raise VerificationError(

@@ -24,7 +24,6 @@ from disarm.tlog.note import (
     Signer,
     Verifier,
     cosignature_message,
-    open_note,
     split_note,
 )
 
@@ -119,8 +118,7 @@ def verify_checkpoint(
     for w in witnesses:
         if w.alg != ALG_COSIGNATURE_V1:
             raise BadInput(f"witness key {w.name} is not a cosignature (type 0x04) key")
-    checkpoint, _ = open_checkpoint(note, log_verifier, origin=origin)
-    opened = open_note(note, [log_verifier, *witnesses])
+    checkpoint, opened = open_checkpoint(note, log_verifier, origin=origin, cosigners=witnesses)
     cosigners = tuple(
         (s.name, s.timestamp)
         for s in opened.verified
