@@ -46,9 +46,9 @@ _DOMAIN_LIST = b"disarm/select/v1/population/list"
 _DOMAIN_SEED = b"disarm/select/v1/seed"
 MAX_ITEM_BYTES = 1024
 _CONTROL = re.compile("[\x00-\x1f\x7f]")
-# Over entries joined by NUL: a control character inside an entry, an empty entry, or white
-# space at an entry's start or end (next to a NUL separator or the ends of the string).
-_CONTROL_OR_EDGE = re.compile(r"[\x01-\x1f\x7f]|\x00\x00|^\x00|\x00$|^$|(?:^|\x00)\s|\s(?:\x00|$)")
+_CONTROL_INSIDE = re.compile("[\x01-\x1f\x7f]")
+_SPACE_AFTER_NUL = re.compile(r"\x00\s")
+_SPACE_BEFORE_NUL = re.compile(r"\s\x00")
 
 
 def field(data: bytes) -> bytes:
@@ -116,10 +116,19 @@ def population_list(items: Iterable[str], *, source: str | None = None) -> Popul
 
 def _looks_valid(entries: list[str]) -> bool:
     """Fast whole-list check; any doubt sends the list to `_explain` for exact messages."""
-    if not all(type(e) is str for e in entries) or len(set(entries)) != len(entries):
+    if not all(type(e) is str for e in entries):
         return False
+    distinct = set(entries)
+    if len(distinct) != len(entries) or "" in distinct:
+        return False
+    # Entries joined by NUL: no NUL or other control character inside an entry, and no white
+    # space next to a separator or at either end.
     joined = "\x00".join(entries)
-    if joined.count("\x00") != len(entries) - 1 or _CONTROL_OR_EDGE.search(joined):
+    if joined.count("\x00") != len(entries) - 1 or _CONTROL_INSIDE.search(joined):
+        return False
+    if joined[:1].isspace() or joined[-1:].isspace():
+        return False
+    if _SPACE_AFTER_NUL.search(joined) or _SPACE_BEFORE_NUL.search(joined):
         return False
     try:
         encoded = joined.encode("utf-8")
