@@ -145,6 +145,16 @@ def test_bad_input_exit_2_and_nothing_logged(
     assert not (tmp_path / "op.json").exists()
 
 
+def test_unregistered_key_is_refused(cli: Any, env: dict[str, str], tmp_path: Path) -> None:
+    out = tmp_path / "stranger.key"
+    assert cli("keys", "generate", "--party", "STATE-Z", "--out", str(out)).exit_code == 0
+    env["z"] = str(out)
+    size = log_size(env["log"])
+    r = declare(cli, env, tmp_path, key="z")
+    assert r.exit_code == 2 and "unknown-party" in r.stderr
+    assert log_size(env["log"]) == size and not (tmp_path / "op.json").exists()
+
+
 def test_existing_opening_file_is_never_overwritten(
     cli: Any, env: dict[str, str], tmp_path: Path
 ) -> None:

@@ -74,7 +74,7 @@ def test_verify_reveal_json(cli: Any, env: dict[str, str]) -> None:
 def test_not_found_and_wrong_kind(cli: Any, env: dict[str, str]) -> None:
     assert verify(cli, env, "statement", "99").exit_code == 2
     assert verify(cli, env, "reveal", env["decl"]).exit_code == 2
-    assert verify(cli, env, "declaration", env["reveal"]).exit_code == 1
+    assert verify(cli, env, "declaration", env["reveal"]).exit_code == 2
 
 
 def test_replayed_statement_in_the_log_fails_verification(cli: Any, env: dict[str, str]) -> None:

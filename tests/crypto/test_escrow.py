@@ -25,7 +25,11 @@ from disarm.errors import BadInput
 
 from .helpers import CTX, declare, items, seeded
 
-names = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-", min_size=1, max_size=8)
+names = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zs", "Zl", "Zp")),
+    min_size=1,
+    max_size=8,
+)
 
 
 @st.composite

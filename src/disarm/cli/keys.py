@@ -188,7 +188,7 @@ def party_register(
     check_party_id(party)
     when = now_or(time)
     genesis = party == signer.party and role is Role.INSPECTORATE
-    if genesis and not log.exists():
+    if genesis and (not log.exists() or (log.is_dir() and not any(log.iterdir()))):
         if origin is None:
             raise BadInput("--origin is required to create a new log")
         create_log(log, origin).close()

@@ -16,7 +16,7 @@ from disarm.cli.app import group
 from disarm.cli.keys import JSON_OPT, LOG_OPT, TRUST_OPT, opened_log, parse_key_hex
 from disarm.cli.output import emit, print_json
 from disarm.crypto.commitments import Item
-from disarm.errors import VerificationError
+from disarm.errors import NotFound
 from disarm.service import escrow as esc
 from disarm.service import registry as svc
 
@@ -69,7 +69,7 @@ def verify_declaration(
     with opened_log(log) as store:
         audit = esc.audit(store, parse_key_hex(trust, "trust anchor"))
     if index not in audit.declarations:
-        raise VerificationError(f"log entry {index} is not a declaration")
+        raise NotFound(f"log entry {index} is not a declaration")
     record = audit.declarations[index]
     findings = [
         f.to_json() for f in audit.continuity() if any(e.index == index for e in f.evidence)

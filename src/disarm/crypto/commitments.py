@@ -26,11 +26,15 @@ SALT_SIZE = 32
 _FIELD = re.compile(r"^[^\x00-\x1f]{1,200}$")
 
 
-def _field(data: Mapping[str, Any], name: str) -> str:
-    value = data.get(name)
+def check_name(value: Any, name: str) -> str:
+    """A field value: 1-200 characters, no control characters, no surrounding spaces."""
     if not isinstance(value, str) or not _FIELD.match(value) or value != value.strip():
         raise BadInput(f"item field {name!r} must be 1-200 printable characters, got {value!r}")
     return value
+
+
+def _field(data: Mapping[str, Any], name: str) -> str:
+    return check_name(data.get(name), name)
 
 
 @dataclass(frozen=True)

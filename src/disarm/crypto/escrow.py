@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from disarm.crypto import pedersen
-from disarm.crypto.commitments import SALT_SIZE, Context, Item, Leaf, LeafHasher
+from disarm.crypto.commitments import SALT_SIZE, Context, Item, Leaf, LeafHasher, check_name
 from disarm.crypto.hazmat.ed25519_group import scalar_to_int
 from disarm.crypto.merkle import Tree
 from disarm.errors import BadInput
@@ -45,6 +45,8 @@ class Layout:
     def __post_init__(self) -> None:
         if list(self.regions) != sorted(set(self.regions)) or not self.regions:
             raise BadInput("regions must be a non-empty, sorted list of distinct names")
+        for region in self.regions:
+            check_name(region, "region")
         if not 1 <= self.region_size <= MAX_REGION_SIZE:
             raise BadInput(f"the region size must be between 1 and {MAX_REGION_SIZE}")
 
