@@ -292,3 +292,23 @@ def test_custody_states(cli) -> None:  # type: ignore[no-untyped-def]
     assert rows["dismantled"]["may_follow_with"] == ["components_separated"]
     assert rows["removed_from_delivery_vehicle"]["ipndv_steps"] == "step 1"
     assert cli("inspect", "custody-states").exit_code == 0
+
+
+def test_every_inspect_and_sampling_option_has_help() -> None:
+    import typer.main
+
+    from disarm.cli.inspect import inspect_app
+    from disarm.cli.stats import stats_app
+
+    mine = {"sample-size", "nondetection", "combine", "completeness"}
+    groups = [
+        (typer.main.get_command(inspect_app), None),
+        (typer.main.get_command(stats_app), mine),
+    ]
+    for group, only in groups:
+        for name, command in group.commands.items():  # type: ignore[attr-defined]
+            if only is not None and name not in only:
+                continue
+            assert command.help, name
+            for param in command.params:
+                assert getattr(param, "help", None), f"{name} {param.name}"
