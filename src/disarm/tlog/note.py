@@ -282,6 +282,8 @@ def split_note(note: str | bytes) -> tuple[str, list[NoteSignature]]:
     if cut < 0:
         raise BadInput("note has no blank line between its text and its signatures")
     text, block = note[: cut + 1], note[cut + 2 :]
+    if not block:
+        raise BadInput("note has no signature lines after its blank line")
     if not block.endswith("\n"):
         raise BadInput("note's last signature line does not end with a newline")
     lines = block[:-1].split("\n")
