@@ -13,8 +13,8 @@ threads would not help).
 
 from __future__ import annotations
 
+import mmap
 import os
-import pickle
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -25,6 +25,7 @@ from disarm.tlog.tiles import (
     TILE_HEIGHT,
     TILE_WIDTH,
     Tile,
+    bundle_leaf_hashes,
     encode_bundle,
     full_tile_tree,
     leaf_hashes,
@@ -83,84 +84,112 @@ def right_edge_root(partials: Sequence[bytes]) -> bytes:
     return EMPTY_ROOT if acc is None else acc
 
 
+def _tile_trees(stream: bytes) -> tuple[bytes, bytes]:
+    """(interiors, roots) of the full tiles at the start of a run of level-0 hashes."""
+    interiors: list[bytes] = []
+    roots: list[bytes] = []
+    for start in range(0, len(stream) - FULL_TILE_BYTES + 1, FULL_TILE_BYTES):
+        root, interior = full_tile_tree(stream[start : start + FULL_TILE_BYTES])
+        roots.append(root)
+        interiors.append(interior)
+    return b"".join(interiors), b"".join(roots)
+
+
 def hash_segment(prefix: bytes, entries: Sequence[bytes]) -> tuple[bytes, bytes, bytes, bytes]:
     """Level-0 work for entries that start a tile, after ``prefix`` (leaf hashes already in it).
 
     Returns (encoded entries, their leaf hashes, interiors of the full tiles, roots of the full
     tiles), where full tiles are counted over ``prefix + hashes``.
     """
-    encoded = encode_bundle(entries)
     hashes = leaf_hashes(entries)
-    stream = prefix + hashes if prefix else hashes
-    view = memoryview(stream)
-    interiors: list[bytes] = []
-    roots: list[bytes] = []
-    for start in range(0, len(stream) - FULL_TILE_BYTES + 1, FULL_TILE_BYTES):
-        root, interior = full_tile_tree(bytes(view[start : start + FULL_TILE_BYTES]))
-        roots.append(root)
-        interiors.append(interior)
-    return encoded, hashes, b"".join(interiors), b"".join(roots)
+    interiors, roots = _tile_trees(prefix + hashes if prefix else hashes)
+    return encode_bundle(entries), hashes, interiors, roots
 
 
-def _fork_segment(prefix: bytes, entries: Sequence[bytes]) -> tuple[int, int]:
-    """Start a child process hashing one segment; return (pid, read end of its pipe)."""
-    read_fd, write_fd = os.pipe()
+def _fork_segment(encoded: memoryview, shared: mmap.mmap, offset: int, count: int) -> int:
+    """Start a child hashing one tile-aligned run of bundle-encoded entries into ``shared``.
+
+    The child reads one bytes object (the encoded batch) rather than the list of entries:
+    touching a million entry objects would copy every page they sit on (reference counts
+    defeat copy-on-write).
+    """
     pid = os.fork()
     if pid == 0:  # pragma: no cover - runs in the child
-        code = 0
+        code = 1
         try:
-            os.close(read_fd)
-            data = pickle.dumps(hash_segment(prefix, entries), protocol=5)
-            view = memoryview(data)
-            while view:
-                view = view[os.write(write_fd, view) :]
-        except BaseException:
-            code = 1
+            hashes, n = bundle_leaf_hashes(bytes(encoded))
+            if n == count:
+                at = offset
+                for part in (hashes, *_tile_trees(hashes)):
+                    shared[at : at + len(part)] = part
+                    at += len(part)
+                code = 0
         finally:
             os._exit(code)
-    os.close(write_fd)
-    return pid, read_fd
-
-
-def _collect(pid: int, read_fd: int) -> tuple[bytes, bytes, bytes, bytes] | None:
-    chunks: list[bytes] = []
-    with os.fdopen(read_fd, "rb", buffering=0) as pipe:
-        while chunk := pipe.read(1 << 22):
-            chunks.append(chunk)
-    _, status = os.waitpid(pid, 0)
-    if status != 0 or not chunks:
-        return None
-    result: tuple[bytes, bytes, bytes, bytes] = pickle.loads(b"".join(chunks))
-    return result
+    return pid
 
 
 def hash_level0(
     prefix: bytes, entries: Sequence[bytes], workers: int
 ) -> tuple[bytes, bytes, bytes, bytes]:
-    """`hash_segment` over the whole batch, split at tile boundaries across worker processes."""
+    """`hash_segment` over the whole batch, split at tile boundaries across worker processes.
+
+    This process encodes the batch and hashes the first part; each child hashes a later part
+    from the encoded bytes and writes its results into one shared anonymous mapping (no
+    pickling, no pipe). A part whose child fails is redone here.
+    """
     m = len(entries)
     if workers <= 1 or m < PARALLEL_THRESHOLD or not hasattr(os, "fork"):
         return hash_segment(prefix, entries)
+    encoded = encode_bundle(entries)
     first = (TILE_WIDTH - (len(prefix) // HASH_SIZE)) % TILE_WIDTH  # new entries closing a tile
     tiles_after = (m - first) // TILE_WIDTH
-    per = -(-tiles_after // workers) * TILE_WIDTH
-    cuts = [0, *(min(m, first + per * k) for k in range(1, workers)), m]
-    children = [
-        (_fork_segment(b"", entries[cuts[k] : cuts[k + 1]]), k)
-        for k in range(1, workers)
-        if cuts[k] < cuts[k + 1]
-    ]
-    parts = [hash_segment(prefix, entries[cuts[0] : cuts[1]])]
-    for (pid, fd), k in children:
-        part = _collect(pid, fd)
-        parts.append(
-            part if part is not None else hash_segment(b"", entries[cuts[k] : cuts[k + 1]])
-        )
+    # This process also encodes and writes: give it a smaller share of the hashing.
+    share = max(0, tiles_after // (2 * workers - 1))
+    per = -(-(tiles_after - share) // max(1, workers - 1))
+    cuts = [0, first + share * TILE_WIDTH]
+    while cuts[-1] < m:
+        cuts.append(min(m, cuts[-1] + per * TILE_WIDTH))
+    byte_cuts = [0]
+    for k in range(1, len(cuts)):
+        part = entries[cuts[k - 1] : cuts[k]]
+        byte_cuts.append(byte_cuts[-1] + sum(map(len, part)) + 2 * len(part))
+    view = memoryview(encoded)
+    jobs = []  # (pid, first entry, count, offset in shared)
+    total = 0
+    for k in range(1, len(cuts) - 1):
+        count = cuts[k + 1] - cuts[k]
+        full = count // TILE_WIDTH
+        jobs.append((k, count, total))
+        total += count * HASH_SIZE + full * (INTERIOR_BYTES + HASH_SIZE)
+    shared = mmap.mmap(-1, max(1, total))
+    try:
+        pids = [
+            _fork_segment(view[byte_cuts[k] : byte_cuts[k + 1]], shared, off, count)
+            for k, count, off in jobs
+        ]
+        hashes = leaf_hashes(entries[: cuts[1]])
+        parts = [(hashes, *_tile_trees(prefix + hashes if prefix else hashes))]
+        for pid, (k, count, off) in zip(pids, jobs, strict=True):
+            _, status = os.waitpid(pid, 0)
+            if status != 0:
+                parts.append(hash_segment(b"", entries[cuts[k] : cuts[k + 1]])[1:])
+                continue
+            full = count // TILE_WIDTH
+            lengths = (count * HASH_SIZE, full * INTERIOR_BYTES, full * HASH_SIZE)
+            out = []
+            for length in lengths:
+                out.append(shared[off : off + length])
+                off += length
+            parts.append((out[0], out[1], out[2]))
+    finally:
+        view.release()
+        shared.close()
     return (
+        encoded,
         b"".join(p[0] for p in parts),
         b"".join(p[1] for p in parts),
         b"".join(p[2] for p in parts),
-        b"".join(p[3] for p in parts),
     )
 
 
