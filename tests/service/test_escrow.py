@@ -190,3 +190,20 @@ def test_continuity_findings_between_declarations(log: TiledLog) -> None:
     reappeared = [f for f in findings if f.kind is FindingKind.REAPPEARED]
     assert [f.item for f in reappeared] == ["W000"]
     assert {d2, d3} <= {e.index for e in reappeared[0].evidence}
+
+
+def test_a_dismantled_item_reappearing_two_declarations_later(log: TiledLog) -> None:
+    d1, o1 = _declare(log, [Item("W000", "warhead", "north", "dismantled")])
+    d2, o2 = _declare(log, [Item("W100", "warhead", "north", "stored")], "D2", supersedes=d1)
+    d3, o3 = _declare(
+        log,
+        [Item("W000", "warhead", "west", "deployed"), Item("W100", "warhead", "north", "stored")],
+        "D3",
+        supersedes=d2,
+    )
+    for opening in (o1, o2, o3):
+        for region in REGIONS:
+            esc.reveal(log, STATE, opening, RevealKind.REGION, target=region, time=T)
+    findings = esc.audit(log, INSP.public_key).continuity()
+    assert [(f.kind, f.item) for f in findings] == [(FindingKind.REAPPEARED, "W000")]
+    assert {d1, d3} <= {e.index for e in findings[0].evidence}

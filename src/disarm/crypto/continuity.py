@@ -100,44 +100,61 @@ def fates(earlier: DeclarationView, later: DeclarationView) -> dict[str, Fate | 
 
 
 def check_continuity(earlier: DeclarationView, later: DeclarationView) -> list[Finding]:
-    """Findings about items between two successive declarations, from what is opened."""
-    findings: list[Finding] = []
+    """Findings between two successive declarations, from what is opened so far."""
+    return vanished(earlier, later) + reappeared(earlier, later)
+
+
+def vanished(earlier: DeclarationView, later: DeclarationView) -> list[Finding]:
+    """Earlier live items with no record in the later declaration, once it is fully revealed."""
+    if not later.complete:
+        return []
+    findings = []
+    for item_id, (old, old_ref) in sorted(earlier.items.items()):
+        if item_id in later.items or old.status in TERMINAL:
+            continue
+        findings.append(
+            Finding(
+                FindingKind.VANISHED,
+                item_id,
+                f"item {item_id!r} ({old.category}, {old.region}) was declared at log index "
+                f"{earlier.commit_index} but the next declaration, fully revealed, records no "
+                "fate for it",
+                (
+                    Evidence(earlier.commit_index, "earlier declaration"),
+                    Evidence(old_ref, "earlier reveal"),
+                    Evidence(later.commit_index, "later declaration"),
+                    *(Evidence(i, "later reveal") for i in sorted(set(later.regions.values()))),
+                ),
+            )
+        )
+    return findings
+
+
+def reappeared(earlier: DeclarationView, later: DeclarationView) -> list[Finding]:
+    """Items recorded as dismantled or disposed in `earlier` that are live in `later`.
+
+    `earlier` may be any ancestor of `later`, not only the declaration it supersedes.
+    """
+    findings = []
     for item_id, (old, old_ref) in sorted(earlier.items.items()):
         new = later.items.get(item_id)
-        if new is None:
-            if later.complete and old.status not in TERMINAL:
-                findings.append(
-                    Finding(
-                        FindingKind.VANISHED,
-                        item_id,
-                        f"item {item_id!r} ({old.category}, {old.region}) was declared at log "
-                        f"index {earlier.commit_index} but the next declaration, fully revealed, "
-                        "records no fate for it",
-                        (
-                            Evidence(earlier.commit_index, "earlier declaration"),
-                            Evidence(old_ref, "earlier reveal"),
-                            Evidence(later.commit_index, "later declaration"),
-                            *(Evidence(i, "later reveal") for i in sorted(later.regions.values())),
-                        ),
-                    )
-                )
+        if new is None or old.status not in TERMINAL or new[0].status in TERMINAL:
             continue
         item, new_ref = new
-        if old.status in TERMINAL and item.status not in TERMINAL:
-            findings.append(
-                Finding(
-                    FindingKind.REAPPEARED,
-                    item_id,
-                    f"item {item_id!r} was recorded as {old.status} but reappears with status "
-                    f"{item.status!r}",
-                    (
-                        Evidence(earlier.commit_index, "earlier declaration"),
-                        Evidence(old_ref, "earlier reveal"),
-                        Evidence(later.commit_index, "later declaration"),
-                        Evidence(new_ref, "later reveal"),
-                    ),
-                )
+        findings.append(
+            Finding(
+                FindingKind.REAPPEARED,
+                item_id,
+                f"item {item_id!r} was recorded as {old.status} at log index "
+                f"{earlier.commit_index} but reappears with status {item.status!r}",
+                (
+                    Evidence(earlier.commit_index, "earlier declaration"),
+                    Evidence(old_ref, "earlier reveal"),
+                    Evidence(later.commit_index, "later declaration"),
+                    Evidence(new_ref, "later reveal"),
+                ),
             )
+        )
     return findings
 
 

@@ -16,8 +16,9 @@ from disarm.crypto.commitments import Context, Item
 from disarm.crypto.continuity import (
     DeclarationView,
     Finding,
-    check_continuity,
     check_found_item,
+    reappeared,
+    vanished,
 )
 from disarm.crypto.escrow import (
     COMMIT_TYPE,
@@ -89,12 +90,25 @@ class Audit:
         return None
 
     def continuity(self) -> list[Finding]:
-        """Findings between each declaration and the one it supersedes."""
+        """Findings between each declaration and those before it in its chain.
+
+        Vanished items are judged against the declaration superseded; dismantled or disposed
+        items that come back are judged against every ancestor.
+        """
         findings: list[Finding] = []
         for record in self.declarations.values():
-            earlier = record.public.supersedes
-            if earlier is not None and earlier in self.declarations:
-                findings += check_continuity(self.declarations[earlier].view(), record.view())
+            later = record.view()
+            parent = record.public.supersedes
+            if parent is not None and parent in self.declarations:
+                findings += vanished(self.declarations[parent].view(), later)
+            seen: set[str] = set()
+            while parent is not None and parent in self.declarations:
+                ancestor = self.declarations[parent]
+                for f in reappeared(ancestor.view(), later):
+                    if f.item not in seen:
+                        seen.add(f.item)
+                        findings.append(f)
+                parent = ancestor.public.supersedes
         return findings
 
 
