@@ -48,10 +48,10 @@ def test_plan_table_and_csv(cli) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_simulate_json_out_and_plot(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    out, png = tmp_path / "r.json", tmp_path / "r.png"
+    out, png, times = tmp_path / "r.json", tmp_path / "r.png", tmp_path / "t.csv"
     result = cli(
         "stats", "mua", "simulate", MAPIT, "-n", "2000", "--seed", "3", "--json",
-        "--out", str(out), "--plot", str(png), "--no-progress",
+        "--out", str(out), "--plot", str(png), "--times", str(times), "--no-progress",
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
     doc = json.loads(result.stdout)
@@ -64,6 +64,12 @@ def test_simulate_json_out_and_plot(cli, tmp_path: Path) -> None:  # type: ignor
         assert sum(t["detection_time_counts"]) + t["never_detected"] == 2000
         assert t["detection_probability"] > t["false_alarm_probability"]
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    table = pd.read_csv(times)
+    assert list(table.columns) == ["period", "page-sitmuf", "cusum-muf", "muf"]
+    assert len(table) == 16 and table["period"].iloc[-1] == "never"
+    for name in ("page-sitmuf", "cusum-muf", "muf"):
+        assert table[name].sum() == 2000
+        assert table[name].iloc[-1] == tests[name]["never_detected"]
 
 
 def test_simulate_csv_abrupt_and_custom(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -28,6 +28,7 @@ from disarm.stats.mua.model import BalanceArea
 from disarm.stats.mua.montecarlo import diversion_pattern, simulate
 from disarm.stats.mua.plot import balance_figure
 from disarm.stats.mua.results import (
+    detection_time_rows,
     evaluation_dict,
     make_plan,
     plan_dict,
@@ -291,6 +292,9 @@ def simulate_cmd(
     k: float = KOpt,
     k_muf: float | None = KMufOpt,
     out: Path | None = typer.Option(None, "--out", help="Also write the JSON result to this file."),
+    times: Path | None = typer.Option(
+        None, "--times", help="Write the detection-time distribution (CSV: period x test)."
+    ),
     plot: Path | None = PlotOpt,
     as_json: bool = JsonOpt,
     as_csv: bool = CsvOpt,
@@ -321,6 +325,10 @@ def simulate_cmd(
     doc = simulation_dict(result, pattern=pattern, amount=float(d.sum()))
     if out is not None:
         _write_json(out, doc)
+    if times is not None:
+        frame = pd.DataFrame(detection_time_rows(result))
+        _atomic_write(times, lambda tmp: frame.to_csv(tmp, index=False))
+        stderr.print(f"detection times written to {times}")
     if plot is not None:
         page = result.outcome("page-sitmuf")
         first_alarm = np.flatnonzero(result.sample.page > page.threshold)

@@ -93,6 +93,17 @@ def simulation_rows(r: SimulationResult) -> list[dict[str, Any]]:
     return rows
 
 
+def detection_time_rows(r: SimulationResult) -> list[dict[str, Any]]:
+    """Distribution of the period of first alarm under the diversion: counts per test, one row
+    per period, then a row `never` with the campaigns in which the test never alarmed."""
+    rows: list[dict[str, Any]] = [
+        {"period": i + 1, **{o.test: o.detection_time_counts[i] for o in r.outcomes}}
+        for i in range(r.periods)
+    ]
+    rows.append({"period": "never", **{o.test: o.iterations - o.detections for o in r.outcomes}})
+    return rows
+
+
 def evaluation_dict(e: Evaluation) -> dict[str, Any]:
     return {
         "schema": SCHEMA_EVALUATION,
