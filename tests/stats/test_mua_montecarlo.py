@@ -182,6 +182,22 @@ def test_unbalanced_nominal_values_are_bad_input() -> None:
         simulate(area, np.zeros(2), iterations=10, seed=0, source="leaky.yaml")
 
 
+def test_simulate_argument_checks() -> None:
+    area = small_area()
+    n = area.periods
+    for kwargs, words in (
+        ({"diversion": np.zeros(n + 1)}, "periods"),
+        ({"diversion": np.full(n, np.nan)}, "finite"),
+        ({"iterations": 0}, "iterations"),
+        ({"alpha": 0.0}, "false-alarm"),
+        ({"k": float("inf")}, "reference value"),
+        ({"calibration_iterations": 0}, "positive"),
+    ):
+        args = {"diversion": np.zeros(n), "iterations": 10, "seed": 0, **kwargs}
+        with pytest.raises(BadInput, match=words):
+            simulate(area, **args)
+
+
 def test_diagonal_covariance_makes_page_on_sitmuf_equal_cusum_on_muf() -> None:
     # Flows with random errors only: MUFs are independent, SITMUF = MUF / sigma, so the two
     # CUSUMs are the same statistic; only their thresholds' Monte Carlo noise differs.

@@ -276,6 +276,8 @@ def simulate(
     n = area.periods
     if diversion.shape != (n,):
         raise BadInput(f"the diversion has {diversion.size} periods, the area has {n}")
+    if not np.all(np.isfinite(diversion)):
+        raise BadInput("the diversion must hold finite amounts")
     k_cusum = k if k_muf is None else k_muf
     check_reference(k)
     check_reference(k_cusum, "k_muf")
