@@ -257,3 +257,38 @@ def test_wrong_opening_file_for_the_declaration(
     )
     assert r.exit_code == 2 and "wrong opening file" in r.stderr
     assert log_size(env["log"]) == size
+
+
+@pytest.mark.postgres
+def test_declare_and_verify_on_postgresql(cli: Any, tmp_path: Path) -> None:
+    import os
+    import uuid
+
+    import psycopg
+
+    base = os.environ.get("DISARM_TEST_PG_URL", "postgresql://root@127.0.0.1:5432/test")
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    url = f"{base}{'&' if '?' in base else '?'}schema={schema}"
+    try:
+        for party, name in (("INSP", "insp.key"), ("STATE-A", "a.key")):
+            r = cli("keys", "generate", "--party", party, "--out", str(tmp_path / name))
+            assert r.exit_code == 0
+        insp, a = str(tmp_path / "insp.key"), str(tmp_path / "a.key")
+        reg = ("party", "register", "--log", url, "--key", insp)
+        r = cli(*reg, "--party", "INSP", "--role", "inspectorate", "--origin", "disarm.test/pg")
+        assert r.exit_code == 0, r.stderr
+        pk = json.loads(cli("keys", "show", "--key", a, "--json").stdout)["public_key"]
+        r = cli(*reg, "--party", "STATE-A", "--role", "state", "--public-key", pk)
+        assert r.exit_code == 0, r.stderr
+        env = {"log": url, "a": a}
+        r = declare(cli, env, tmp_path)
+        assert r.exit_code == 0 and r.stdout.strip() == "2", r.stderr
+        op = str(tmp_path / "op.json")
+        r = cli("reveal", "--log", url, "--key", a, "--opening", op, "--region", "north")
+        assert r.exit_code == 0, r.stderr
+        trust = json.loads(cli("keys", "show", "--key", insp, "--json").stdout)["public_key"]
+        r = cli("verify", "declaration", "--log", url, "--index", "2", "--trust", trust, "--json")
+        assert r.exit_code == 0 and json.loads(r.stdout)["reveals"] == [3], r.stderr
+    finally:
+        with psycopg.connect(base, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')

@@ -99,7 +99,7 @@ def read_counts(path: Path) -> dict[str, int]:
 
 @app.command("declare")
 def declare(
-    log: Path = LOG_OPT,
+    log: str = LOG_OPT,
     key: Path = KEY_OPT,
     items: Path = typer.Option(..., "--items", help="Item CSV: id,category,region,status."),
     public: Path = typer.Option(..., "--public", help="Public counts CSV: category,count."),
@@ -160,7 +160,7 @@ def declare(
 
 @app.command("reveal")
 def reveal(
-    log: Path = LOG_OPT,
+    log: str = LOG_OPT,
     key: Path = KEY_OPT,
     opening: Path = typer.Option(..., "--opening", help="The declaration's opening file."),
     region: str | None = typer.Option(None, "--region", help="Reveal a whole region."),

@@ -24,7 +24,7 @@ from disarm.crypto.registry import Role
 from disarm.crypto.statements import check_party_id, check_time, key_id
 from disarm.errors import BadInput, NotFound
 from disarm.service import registry as svc
-from disarm.store import TiledLog, create_log, open_log
+from disarm.store import TiledLog, create_log, is_postgres_url, open_log
 
 keys_app = group("keys", "Ed25519 signing keys: generate, show.")
 party_app = group(
@@ -102,9 +102,27 @@ def now_or(time: str | None) -> str:
 
 
 @contextmanager
-def opened_log(path: Path) -> Iterator[TiledLog]:
-    with open_log(path) as log:
+def opened_log(target: str) -> Iterator[TiledLog]:
+    """Open the log at a directory path or a postgresql:// URL."""
+    with open_log(target if is_postgres_url(target) else Path(target)) as log:
         yield log
+
+
+def _create_for_genesis(target: str, origin: str | None) -> None:
+    """Create the log if it does not exist yet (the genesis statement goes into a new log)."""
+    if is_postgres_url(target):
+        try:
+            open_log(target).close()
+            return
+        except NotFound:
+            pass
+    else:
+        path = Path(target)
+        if path.exists() and not (path.is_dir() and not any(path.iterdir())):
+            return
+    if origin is None:
+        raise BadInput("--origin is required to create a new log")
+    create_log(target if is_postgres_url(target) else Path(target), origin).close()
 
 
 LOG_OPT = typer.Option(..., "--log", help="The transparency log directory (or postgresql:// URL).")
@@ -165,7 +183,7 @@ def keys_show(key: Path = KEY_OPT, as_json: bool = JSON_OPT) -> None:
 
 @party_app.command("register")
 def party_register(
-    log: Path = LOG_OPT,
+    log: str = LOG_OPT,
     key: Path = KEY_OPT,
     party: str = typer.Option(..., "--party", help="Party id to register."),
     role: Role = typer.Option(..., "--role", help="The party's role."),
@@ -188,10 +206,8 @@ def party_register(
     check_party_id(party)
     when = now_or(time)
     genesis = party == signer.party and role is Role.INSPECTORATE
-    if genesis and (not log.exists() or (log.is_dir() and not any(log.iterdir()))):
-        if origin is None:
-            raise BadInput("--origin is required to create a new log")
-        create_log(log, origin).close()
+    if genesis:
+        _create_for_genesis(log, origin)
     with opened_log(log) as store:
         if genesis and store.size == 0:
             index = svc.bootstrap(store, signer, when, name=name)
@@ -206,7 +222,7 @@ def party_register(
 
 @party_app.command("rotate")
 def party_rotate(
-    log: Path = LOG_OPT,
+    log: str = LOG_OPT,
     key: Path = KEY_OPT,
     new_key: Path = typer.Option(..., "--new-key", help="Key file of the new key."),
     time: str | None = TIME_OPT,
@@ -223,7 +239,7 @@ def party_rotate(
 
 @party_app.command("revoke")
 def party_revoke(
-    log: Path = LOG_OPT,
+    log: str = LOG_OPT,
     key: Path = KEY_OPT,
     party: str = typer.Option(..., "--party", help="Party whose key is revoked."),
     revoked: str = typer.Option(..., "--key-id", help="Key id to revoke."),
@@ -238,7 +254,7 @@ def party_revoke(
 
 
 @party_app.command("list")
-def party_list(log: Path = LOG_OPT, trust: str = TRUST_OPT, as_json: bool = JSON_OPT) -> None:
+def party_list(log: str = LOG_OPT, trust: str = TRUST_OPT, as_json: bool = JSON_OPT) -> None:
     """Rebuild the registry from the log (verifying every statement) and list the parties."""
     with opened_log(log) as store:
         registry = svc.replay(store, parse_key_hex(trust, "trust anchor"))

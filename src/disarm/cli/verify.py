@@ -7,7 +7,6 @@ everything verifies, 1 when a check fails, 2 on bad input.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import typer
@@ -34,7 +33,7 @@ def _show(result: dict[str, Any], as_json: bool, title: str) -> None:
 
 @verify_app.command("statement")
 def verify_statement(
-    log: Path = LOG_OPT, index: int = INDEX_OPT, trust: str = TRUST_OPT, as_json: bool = JSON_OPT
+    log: str = LOG_OPT, index: int = INDEX_OPT, trust: str = TRUST_OPT, as_json: bool = JSON_OPT
 ) -> None:
     """Verify one signed statement: signature, key, sequence, chain and role."""
     with opened_log(log) as store:
@@ -59,7 +58,7 @@ def verify_statement(
 
 @verify_app.command("declaration")
 def verify_declaration(
-    log: Path = LOG_OPT, index: int = INDEX_OPT, trust: str = TRUST_OPT, as_json: bool = JSON_OPT
+    log: str = LOG_OPT, index: int = INDEX_OPT, trust: str = TRUST_OPT, as_json: bool = JSON_OPT
 ) -> None:
     """Verify a declaration (signature, Pedersen sum) and all its reveals in the log so far.
 
@@ -83,7 +82,7 @@ def verify_declaration(
 
 @verify_app.command("reveal")
 def verify_reveal(
-    log: Path = LOG_OPT, index: int = INDEX_OPT, trust: str = TRUST_OPT, as_json: bool = JSON_OPT
+    log: str = LOG_OPT, index: int = INDEX_OPT, trust: str = TRUST_OPT, as_json: bool = JSON_OPT
 ) -> None:
     """Verify a reveal: every opening against the committed root, region completeness, counts."""
     with opened_log(log) as store:
@@ -107,7 +106,7 @@ def verify_reveal(
 
 @verify_app.command("found-item")
 def verify_found_item(
-    log: Path = LOG_OPT,
+    log: str = LOG_OPT,
     declaration: int = typer.Option(..., "--declaration", help="Log index of the declaration."),
     item_id: str = typer.Option(..., "--id", help="Identifier of the item found."),
     category: str = typer.Option(..., "--category", help="Its category."),
