@@ -405,8 +405,6 @@ def audit(
             if own.verifier_key() != vkey:
                 raise VerificationError(f"{Path(target) / KEY_FILE} does not match the log key")
         n = workers or store.workers
-        if is_postgres_url(target):
-            n = 1
         started = time.perf_counter()
         with progress(not quiet and stderr.is_terminal) as bar:
             task = bar.add_task("auditing", total=store.size)

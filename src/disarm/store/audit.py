@@ -160,7 +160,7 @@ def audit_tiles(log: TiledLog, *, workers: int = 1, progress: Progress | None = 
     """Check every stored hash against the entries; return the number of tiles checked."""
     size = log.size
     full0 = size >> TILE_HEIGHT
-    workers = max(1, min(workers, full0 // 64 or 1))
+    workers = max(1, min(workers, full0 // 64 or 1)) if log.fork_safe_reads else 1
     cuts = [full0 * k // workers for k in range(workers + 1)]
     children = [_fork_audit(log, cuts[k], cuts[k + 1]) for k in range(1, workers)]
     try:

@@ -127,6 +127,8 @@ def _pread_exact(fd: int, length: int, offset: int, what: str) -> bytes:
 class DirectoryLog(TiledLog):
     """A tlog-tiles log packed into a directory (the embedded default)."""
 
+    fork_safe_reads = True
+
     def __init__(self, root: Path, origin: str, lock_fd: int) -> None:
         super().__init__(origin, Frontier())
         self.path = root

@@ -21,13 +21,13 @@ from disarm.tlog import merkle
 from disarm.tlog.hashing import HASH_SIZE
 from disarm.tlog.tiles import (
     FULL_TILE_BYTES,
+    INTERIOR_BASE,
     INTERIOR_BYTES,
     TILE_HEIGHT,
     TILE_WIDTH,
     check_entry_sizes,
     decode_bundle,
     entries_path,
-    interior_offset,
     tile_levels,
     tile_path,
 )
@@ -82,6 +82,10 @@ def default_workers() -> int:
 
 class TiledLog(ABC):
     """Reads, proofs and appends over tiles; subclasses persist and fetch the bytes."""
+
+    #: Whether forked worker processes may read through this object (files: yes; a database
+    #: connection: no).
+    fork_safe_reads = False
 
     def __init__(self, origin: str, frontier: Frontier, *, cache_tiles: int = 4096) -> None:
         self._origin = origin
@@ -236,25 +240,33 @@ class TiledLog(ABC):
 
     def perfect_hash(self, height: int, index: int) -> bytes:
         """Hash of the perfect subtree of leaves ``[index << height, (index + 1) << height)``."""
-        if height < 0 or index < 0 or (index + 1) << height > self.size:
+        size = self._frontier.size
+        if height < 0 or index < 0 or (index + 1) << height > size:
             raise BadInput(
-                f"no complete subtree at height {height}, index {index} in a log of {self.size}"
+                f"no complete subtree at height {height}, index {index} in a log of {size}"
             )
         level, r = divmod(height, TILE_HEIGHT)
         first = index << r  # index of the first hash at tree height 8L under this node
         tile, slot = first >> TILE_HEIGHT, first & (TILE_WIDTH - 1)
-        if tile == self.size >> (TILE_HEIGHT * (level + 1)):
+        if tile == size >> (TILE_HEIGHT * (level + 1)):
             row = self._partial(level)[r]
             at = (slot >> r) * HASH_SIZE
             return row[at : at + HASH_SIZE]
+        key = (level, tile)
         if r == 0:
-            return self._tile(level, tile)[slot * HASH_SIZE : (slot + 1) * HASH_SIZE]
-        at = interior_offset(r, slot >> r)
-        return self._interior(level, tile)[at : at + HASH_SIZE]
+            data = self._tiles.get(key) or self._tile(level, tile)
+            return data[slot * HASH_SIZE : (slot + 1) * HASH_SIZE]
+        at = (INTERIOR_BASE[r] + (slot >> r)) * HASH_SIZE
+        data = self._interiors.get(key) or self._interior(level, tile)
+        return data[at : at + HASH_SIZE]
 
     def subtree_hash(self, start: int, end: int) -> bytes:
-        if not 0 <= start < end <= self.size:
+        if not 0 <= start < end <= self._frontier.size:
             raise BadInput(f"range [{start}, {end}) is not inside a log of size {self.size}")
+        n = end - start
+        if n & (n - 1) == 0 and start & (n - 1) == 0:  # a perfect subtree: one stored hash
+            height = n.bit_length() - 1
+            return self.perfect_hash(height, start >> height)
         return merkle.hash_from_perfect(self.perfect_hash, start, end)
 
     def leaf_hash(self, index: int) -> bytes:

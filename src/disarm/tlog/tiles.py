@@ -279,9 +279,12 @@ def full_tile_tree(hashes: bytes) -> tuple[bytes, bytes]:
     return levels[-1], b"".join(levels[1:-1])
 
 
+#: Offset (in hashes) of each height's first node inside an interior record.
+INTERIOR_BASE = tuple(sum(TILE_WIDTH >> h for h in range(1, r)) for r in range(TILE_HEIGHT))
+
+
 def interior_offset(height: int, index: int) -> int:
     """Byte offset, inside an interior record, of node ``index`` at ``height`` (1..7)."""
     if not 1 <= height < TILE_HEIGHT or not 0 <= index < TILE_WIDTH >> height:
         raise BadInput(f"no interior node at height {height}, index {index}")
-    before = sum(TILE_WIDTH >> h for h in range(1, height))
-    return (before + index) * HASH_SIZE
+    return (INTERIOR_BASE[height] + index) * HASH_SIZE
