@@ -1,0 +1,81 @@
+"""Run the checks in order; stop at the first disagreement.
+
+Later checks rely on what earlier ones verified (the tree on the entries, the registry on the
+tree, the escrow on the registry, and so on), so the first disagreement ends the run and the
+remaining checks are reported as not run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from disarm.audit.context import AuditContext
+from disarm.audit.model import Check, CheckResult, Disagreement, Status, disagreement_from
+from disarm.errors import DisarmError
+
+__all__ = ["AuditReport", "run_checks"]
+
+#: Called before each check with (its position, the number of checks, its title).
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class AuditReport:
+    """The outcome: every check's result, in order, and the first disagreement (if any)."""
+
+    directory: str
+    results: list[CheckResult] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    trust: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def disagreement(self) -> Disagreement | None:
+        for r in self.results:
+            if r.disagreement is not None:
+                return r.disagreement
+        return None
+
+    @property
+    def ok(self) -> bool:
+        return all(r.status is Status.OK for r in self.results) and bool(self.results)
+
+    def to_json(self) -> dict[str, Any]:
+        d = self.disagreement
+        return {
+            "directory": self.directory,
+            "status": "ok" if self.ok else "failed",
+            "checks": [r.to_json() for r in self.results],
+            "first_disagreement": None if d is None else d.to_json(),
+            "trust": self.trust,
+            "warnings": list(self.warnings),
+        }
+
+
+def run_checks(
+    ctx: AuditContext, checks: Sequence[Check], progress: Progress | None = None
+) -> AuditReport:
+    """Run `checks` on `ctx` in order; a `DisarmError` raised by a check is its disagreement."""
+    report = AuditReport(str(ctx.root), trust=ctx.trust.to_json(), warnings=ctx.trust.warnings())
+    failed = False
+    for i, check in enumerate(checks):
+        if failed:
+            report.results.append(CheckResult(check.name, check.title, status=Status.NOT_RUN))
+            continue
+        if progress is not None:
+            progress(i, len(checks), check.title)
+        try:
+            result = check.run(ctx)
+        except DisarmError as exc:
+            failed = True
+            result = CheckResult(
+                check.name,
+                check.title,
+                status=Status.FAILED,
+                disagreement=disagreement_from(check.name, exc),
+            )
+        report.results.append(result)
+    if progress is not None:
+        progress(len(checks), len(checks), "done")
+    return report

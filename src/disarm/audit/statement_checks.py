@@ -1,0 +1,116 @@
+"""Checks of the signed statements: the registry replay and the escrow.
+
+* `StatementsCheck`: every log entry is a canonical signed statement; replaying them from the
+  trusted genesis key verifies each signature, key status, per-issuer sequence and chain, and
+  that the issuer's role may issue the statement's type.
+* `EscrowCheck`: every committed declaration (Pedersen sum of its public counts) and every
+  reveal (each opening against the committed Merkle root, region completeness, counts), in log
+  order; continuity between each declaration and the one it supersedes gives findings, which
+  later checks compare with the published ones.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from disarm.audit.context import AuditContext
+from disarm.audit.model import CheckResult, Mismatch
+from disarm.crypto.registry import Registry
+from disarm.crypto.statements import StatementRejected, decode
+from disarm.errors import BadInput, VerificationError
+from disarm.service import escrow as esc
+
+__all__ = ["EscrowCheck", "StatementsCheck", "entry_place"]
+
+
+def entry_place(ctx: AuditContext, index: int) -> tuple[str, int | None]:
+    """The file and byte offset where log entry `index` is stored (directory logs)."""
+    try:
+        where = ctx.store.where("entry", 0, index, 0)
+    except (OSError, ValueError, VerificationError):
+        return ctx.log_dir, None
+    if where.startswith("data byte "):
+        return f"{ctx.log_dir}/data", int(where.split()[2])
+    return ctx.log_dir, None
+
+
+class StatementsCheck:
+    name = "statements"
+    title = "every statement: signature, key, sequence, chain, role (registry replay)"
+
+    def run(self, ctx: AuditContext) -> CheckResult:
+        registry = Registry(ctx.trust.genesis_key)
+        types: Counter[str] = Counter()
+        statements = []
+        for index, data in enumerate(ctx.entries):
+            try:
+                signed = decode(data)
+                registry.apply(signed)
+            except (StatementRejected, BadInput) as exc:
+                file, byte = entry_place(ctx, index)
+                raise Mismatch(
+                    f"log entry {index} does not verify: {exc.message}",
+                    file=file,
+                    index=index,
+                    byte=byte,
+                    expected=getattr(exc, "expected", None),
+                    computed=getattr(exc, "computed", None),
+                ) from exc
+            statements.append((index, signed))
+            types[signed.statement.type] += 1
+        if not statements:
+            raise Mismatch("the log holds no statement", file=ctx.log_dir, expected=">= 1")
+        ctx.registry = registry
+        ctx.statements = statements
+        roles = Counter(p.role.value for p in registry.parties.values())
+        return CheckResult(
+            self.name,
+            self.title,
+            checked=len(statements),
+            unit="statements",
+            figures={"parties": dict(sorted(roles.items())), "types": dict(sorted(types.items()))},
+        )
+
+
+class EscrowCheck:
+    name = "escrow"
+    title = "escrowed declarations (Pedersen sums) and every reveal's openings"
+
+    def run(self, ctx: AuditContext) -> CheckResult:
+        ctx.require_registry()
+        try:
+            audit = esc.audit(ctx.store, ctx.trust.genesis_key)
+        except (VerificationError, BadInput) as exc:
+            index = _index_of(exc.message)
+            file, byte = entry_place(ctx, index) if index is not None else (ctx.log_dir, None)
+            raise Mismatch(
+                exc.message,
+                file=file,
+                index=index,
+                byte=byte,
+                expected=getattr(exc, "expected", None),
+                computed=getattr(exc, "computed", None),
+            ) from exc
+        ctx.escrow = audit
+        openings = sum(len(r.state.items()) for r in audit.declarations.values())
+        return CheckResult(
+            self.name,
+            self.title,
+            checked=len(audit.declarations) + len(audit.reveal_of),
+            unit="declarations and reveals",
+            figures={
+                "declarations": len(audit.declarations),
+                "reveals": len(audit.reveal_of),
+                "items_opened": openings,
+                "continuity_findings": len(audit.continuity()),
+            },
+        )
+
+
+def _index_of(message: str) -> int | None:
+    prefix = "log entry "
+    if message.startswith(prefix):
+        digits = message[len(prefix) :].split(" ", 1)[0]
+        if digits.isdigit():
+            return int(digits)
+    return None
