@@ -223,3 +223,15 @@ def test_corrupt_opening_file_is_rejected() -> None:
         EscrowOpening.from_json(data)
     with pytest.raises(BadInput, match="not an escrow opening"):
         EscrowOpening.from_json({"v": "x"})
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("region_size", 4.0), ("region_size", "4"), ("counts", {"warhead": 1.5}), ("total", 99)],
+)
+def test_public_part_parsing_is_strict(field: str, value: object) -> None:
+    public, _ = declare(items(6, regions=2), ["R00", "R01"], 4)
+    data = public.to_json()
+    data[field] = value
+    with pytest.raises(BadInput):
+        PublicPart.from_json(data)

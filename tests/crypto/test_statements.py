@@ -87,3 +87,9 @@ def test_field_validation(field: str, value: object) -> None:
 def test_garbage_is_not_a_statement(data: bytes) -> None:
     with pytest.raises(BadInput):
         decode(data)
+
+
+def test_deeply_nested_entries_are_bad_input_not_a_crash() -> None:
+    deep = b'{"signature":"00","statement":' + b"[" * 50_000 + b"]" * 50_000 + b"}"
+    with pytest.raises(BadInput):
+        decode(deep)

@@ -25,6 +25,7 @@ from disarm.crypto import pedersen
 from disarm.crypto.commitments import SALT_SIZE, Context, Item, Leaf, LeafHasher, check_name
 from disarm.crypto.hazmat.ed25519_group import scalar_to_int
 from disarm.crypto.merkle import Tree
+from disarm.crypto.statements import strict_int
 from disarm.errors import BadInput
 
 COMMIT_TYPE = "declaration.commit"
@@ -96,8 +97,8 @@ class PublicPart:
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> PublicPart:
         try:
-            layout = Layout(tuple(data["regions"]), int(data["region_size"]))
-            counts = {str(k): int(v) for k, v in data["counts"].items()}
+            layout = Layout(tuple(data["regions"]), strict_int(data["region_size"], "region_size"))
+            counts = {str(k): strict_int(v, f"count of {k!r}") for k, v in data["counts"].items()}
             if any(v < 0 for v in counts.values()) or data["total"] != sum(counts.values()):
                 raise BadInput("the public counts are negative or do not add up to the total")
             commitments = {
@@ -188,7 +189,7 @@ class EscrowOpening:
         try:
             if data.get("v") != OPENING_VERSION:
                 raise BadInput(f"not an escrow opening file (expected {OPENING_VERSION!r})")
-            layout = Layout(tuple(data["regions"]), int(data["region_size"]))
+            layout = Layout(tuple(data["regions"]), strict_int(data["region_size"], "region_size"))
             salts = [bytes.fromhex(e["salt"]) for e in data["leaves"]]
             leaves = [Leaf.from_json(e["leaf"]) for e in data["leaves"]]
             openings = {

@@ -26,6 +26,7 @@ from disarm.crypto import pedersen
 from disarm.crypto.commitments import SALT_SIZE, Item, Leaf, LeafHasher
 from disarm.crypto.escrow import EscrowOpening, PublicPart
 from disarm.crypto.merkle import Tree, perfect_root, root_from_node_path
+from disarm.crypto.statements import strict_int
 from disarm.errors import BadInput, VerificationError
 
 #: Bytes of reveal payload per part, leaving room for the envelope under the 64 KiB entry limit.
@@ -86,7 +87,7 @@ class BlockOpening:
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> BlockOpening:
         return cls(
-            int(data["start"]),
+            strict_int(data["start"], "block start"),
             tuple(bytes.fromhex(e["salt"]) for e in data["leaves"]),
             tuple(Leaf.from_json(e["leaf"]) for e in data["leaves"]),
             tuple(bytes.fromhex(p) for p in data["path"]),
@@ -126,7 +127,7 @@ class Reveal:
             target = data["target"]
             if target is not None and not isinstance(target, str):
                 raise ValueError("target must be a string or null")
-            part, parts = int(data["part"]), int(data["parts"])
+            part, parts = strict_int(data["part"], "part"), strict_int(data["parts"], "parts")
             if not 1 <= part <= parts:
                 raise ValueError(f"part {part} of {parts}")
             return cls(

@@ -72,6 +72,13 @@ def check_party_id(party: str) -> str:
     return party
 
 
+def strict_int(value: Any, what: str) -> int:
+    """An integer from JSON (not a bool, float or string)."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise BadInput(f"{what} must be an integer, got {value!r}")
+    return value
+
+
 def check_time(time: str) -> str:
     if not isinstance(time, str) or not _TIME.match(time):
         raise BadInput(f"invalid time {time!r}: expected ISO 8601 UTC, e.g. 2026-01-31T12:00:00Z")
@@ -195,11 +202,15 @@ def decode(data: bytes) -> SignedStatement:
         statement = Statement(
             st["type"], st["issuer"], st["key_id"], st["seq"], st["prev"], st["time"], st["payload"]
         )
-    except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError) as exc:
-        raise BadInput(f"not a signed statement: {exc}") from exc
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+        raise BadInput(f"not a signed statement: {type(exc).__name__}: {exc}") from exc
     check_statement(statement)
     signed = SignedStatement(statement, sig)
-    if signed.encode() != data:
+    try:
+        encoded = signed.encode()
+    except RecursionError as exc:
+        raise BadInput("not a signed statement: nested too deeply") from exc
+    if encoded != data:
         raise BadInput("the statement bytes are not in canonical (RFC 8785) form")
     return signed
 
