@@ -179,3 +179,31 @@ def test_parallel_hashing_matches_serial(tmp_path: Path) -> None:
             log.append(entries[1000:])
             roots.append((log.root(), log.inclusion_proof(65_000), log.entry(69_999)))
     assert roots[0] == roots[1] == roots[2]
+
+
+def test_a_failed_write_after_the_journal_is_recovered_on_reopen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """If writing the tiles fails after the journal sync, the batch is still durable: the log
+    refuses further writes until reopened, and reopening replays the batch."""
+    from disarm.store.directory import DirectoryLog
+
+    path = tmp_path / "log"
+    with create_log(path, "example.org/fail") as log:
+        log.append([b"a", b"b"])
+        assert isinstance(log, DirectoryLog)
+
+        def broken(*args: object) -> None:
+            raise OSError(28, "No space left on device")
+
+        monkeypatch.setattr(DirectoryLog, "_apply", broken)
+        with pytest.raises(OSError):
+            log.append([b"c"])
+        monkeypatch.undo()
+        with pytest.raises(Conflict, match="reopen"):
+            log.append([b"d"])
+    with open_log(path) as log:
+        assert list(log.entries(0, log.size)) == [b"a", b"b", b"c"]
+        assert log.root() == merkle.root_from_leaf_hashes(
+            [leaf_hash(e) for e in (b"a", b"b", b"c")]
+        )

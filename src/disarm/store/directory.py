@@ -138,6 +138,7 @@ class DirectoryLog(TiledLog):
         self._journal_size = os.fstat(self._journal_fd).st_size
         self._history_fd = os.open(root / HISTORY, os.O_RDWR | os.O_APPEND)
         self._data_end = 0  # bytes of `data` in use at the current size
+        self._broken = False
         self.journal_limit = JOURNAL_LIMIT
 
     # --- creation and opening ----------------------------------------------------------------
@@ -277,6 +278,8 @@ class DirectoryLog(TiledLog):
     # --- writes ------------------------------------------------------------------------------
 
     def _commit(self, update: Update | None, note: str | None) -> None:
+        if self._broken:
+            raise Conflict(f"a write to {self.path} failed half-way; reopen the log to recover")
         parts: list[bytes | memoryview] = []
         if update is not None:
             count = update.new_size - update.old_size
@@ -294,7 +297,13 @@ class DirectoryLog(TiledLog):
             raise OSError(errno.EIO, f"short write to the journal ({written} of {total} bytes)")
         os.fdatasync(self._journal_fd)  # the one sync of the batch: durable from here
         self._journal_size += total
-        self._apply(update, note)
+        try:
+            self._apply(update, note)
+        except BaseException:
+            # The batch is durable in the journal but not in the files: only a reopen (which
+            # replays the journal) may continue from here.
+            self._broken = True
+            raise
         if self._journal_size > self.journal_limit:
             self._rotate()
 
@@ -378,7 +387,7 @@ class DirectoryLog(TiledLog):
 
     def _close(self) -> None:
         try:
-            if self._journal_size > journal.HEADER.size:
+            if self._journal_size > journal.HEADER.size and not self._broken:
                 self._rotate()
         finally:
             self.close_files()
