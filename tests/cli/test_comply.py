@@ -64,7 +64,7 @@ def test_violation_exits_1(cli, tmp_path: Path) -> None:  # type: ignore[no-unty
         ("2019-02-30,USA,deployed_warheads,1", "line 2: date '2019-02-30' is not a date"),
         ("2019-03-01,USA,warheads,1", "line 2: unknown category 'warheads'"),
         ("2019-03-01,CHN,launchers,1", "line 2: unknown party 'CHN'"),
-        ("2019-03-01,USA,launchers,-1", "line 2: value -1.0 is negative"),
+        ("2019-03-01,USA,launchers,-1", "line 2: value -1 is negative"),
         ("2019-03-01,USA,launchers,1.5", "line 2: value 1.5 is not a whole number"),
     ],
 )

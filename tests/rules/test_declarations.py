@@ -60,7 +60,7 @@ def test_every_problem_is_reported_with_its_line(tmp_path: Path) -> None:
     assert str(path) in text
     assert "line 2: date '2021-13-01' is not a date" in text
     assert "line 3: party 'usa' is not an ISO 3166 alpha-3 code" in text
-    assert "line 4: value -4.0 is negative" in text
+    assert "line 4: value -4 is negative" in text
     assert "line 5: value 'lots' is not a number" in text
     assert "line 7: duplicate row for AAA warheads on 2021-04-01 (first at line 6)" in text
     assert exc.value.exit_code == 2
@@ -81,7 +81,7 @@ def test_checks_against_the_programme(tmp_path: Path) -> None:
     assert "line 2: value 1.5 is not a whole number" in text
     assert "line 3: unknown category 'bombs'" in text
     assert "line 4: unknown party 'ZZZ'" in text
-    assert "line 5: value 2.0 is not 0 or 1" in text
+    assert "line 5: value 2 is not 0 or 1" in text
     assert "line 6" not in text
 
 

@@ -16,6 +16,7 @@ from disarm.cli.output import emit, print_json, stderr, stdout
 from disarm.errors import BadInput
 from disarm.rules import (
     NON_COMPLIANT,
+    Programme,
     builtin_names,
     evaluate,
     json_schema,
@@ -157,9 +158,9 @@ def _baselines(path: Path | None) -> dict[str, dict[str, float]] | None:
     return {str(p): {str(c): float(x) for c, x in v.items()} for p, v in data.items()}
 
 
-def _declarations(programme_name: str, path: Path | None) -> pd.DataFrame:
+def _declarations(programme: Programme, programme_name: str, path: Path | None) -> pd.DataFrame:
     if path is not None:
-        return load_declarations(path)
+        return load_declarations(path, programme=programme)
     if programme_name == "new-start":
         from disarm.data import new_start_declarations
 
@@ -211,7 +212,7 @@ def comply_cmd(
 ) -> None:
     """Evaluate declarations against a programme: exit 0 if nothing is non-compliant, else 1."""
     p = load_programme(programme)
-    decls = _declarations(programme, declarations)
+    decls = _declarations(p, programme, declarations)
     result = evaluate(p, decls, as_of=as_of, baselines=_baselines(baselines))
     verdicts, summary = result.verdicts, result.summary
     if party:

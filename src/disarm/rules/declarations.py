@@ -35,9 +35,10 @@ def load_declarations(
         raw, label, unit = _from_frame(data), "declarations (DataFrame)", "row"
     else:
         raw, label, unit = _read(Path(data))
-    frame = _validate(raw, label, unit)
+    frame, problems = _validate(raw, label, unit)
     if programme is not None:
-        check_against(frame, programme)
+        problems += programme_problems(frame, programme)
+    _raise(problems, label)
     return frame
 
 
@@ -94,7 +95,7 @@ def _from_frame(data: pd.DataFrame) -> pd.DataFrame:
     return raw
 
 
-def _validate(raw: pd.DataFrame, label: str, unit: str) -> pd.DataFrame:
+def _validate(raw: pd.DataFrame, label: str, unit: str) -> tuple[pd.DataFrame, list[str]]:
     missing = [c for c in ("date", "party", "category", "value") if c not in raw.columns]
     if missing:
         raise BadInput(
@@ -151,11 +152,10 @@ def _validate(raw: pd.DataFrame, label: str, unit: str) -> pd.DataFrame:
                 strict=True,
             )
         ]
-    _raise(problems, label)
     frame = frame.sort_values(["date", "party", "category"], kind="stable").reset_index(drop=True)
     frame.attrs["origin"] = label
     frame.attrs["unit"] = unit
-    return frame
+    return frame, problems
 
 
 def _dates(column: pd.Series) -> pd.Series:
@@ -189,7 +189,8 @@ def _sources(raw: pd.DataFrame) -> pd.Series:
 def _each(lines: Any, values: Any, unit: str, template: str) -> list[str]:
     out = []
     for ln, v in zip(lines[: MAX_PROBLEMS + 1], list(values)[: MAX_PROBLEMS + 1], strict=False):
-        out.append(f"{unit} {ln}: " + template.format(v))
+        shown = f"{v:g}" if isinstance(v, float) else v
+        out.append(f"{unit} {ln}: " + template.format(shown))
     return out
 
 
@@ -209,7 +210,11 @@ def _raise(problems: list[str], label: str) -> None:
 
 def check_against(frame: pd.DataFrame, programme: Programme) -> None:
     """Raise BadInput for rows whose party, category or value the programme does not allow."""
-    label = frame.attrs.get("origin", "declarations")
+    _raise(programme_problems(frame, programme), frame.attrs.get("origin", "declarations"))
+
+
+def programme_problems(frame: pd.DataFrame, programme: Programme) -> list[str]:
+    """One message per row whose party, category or value the programme does not allow."""
     unit = frame.attrs.get("unit", "row")
     line = frame["line"].to_numpy()
     problems: list[str] = []
@@ -237,4 +242,4 @@ def check_against(frame: pd.DataFrame, programme: Programme) -> None:
     )
     flag = (units == "flag").to_numpy() & value.notna().to_numpy() & ~value.isin([0, 1]).to_numpy()
     problems += _each(line[flag], value[flag], unit, "value {} is not 0 or 1 (unit is a flag)")
-    _raise(problems, label)
+    return problems

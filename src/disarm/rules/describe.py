@@ -32,7 +32,7 @@ def terms_text(rule: Rule, party: str | None = None) -> str:
     return (
         f"baseline within {t.baseline_within_days} d, then every {t.every_months} mo"
         + (f" (+{t.grace_days} d grace)" if t.grace_days else "")
-        + f" [{cat}]"
+        + (f" [{cat}]" if t.categories else " [all categories]")
     )
 
 
