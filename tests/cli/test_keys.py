@@ -200,3 +200,12 @@ def test_wrong_trust_anchor_fails_verification(cli: Any, tmp_path: Path) -> None
     assert r.exit_code == 1 and "bad-genesis" in r.stderr
     r = cli("party", "list", "--log", env["log"], "--trust", "abc")
     assert r.exit_code == 2
+
+
+def test_loose_key_file_permissions_warn(cli: Any, tmp_path: Path) -> None:
+    out = tmp_path / "k.key"
+    assert cli("keys", "generate", "--party", "A", "--out", str(out)).exit_code == 0
+    assert "warning" not in cli("keys", "show", "--key", str(out)).stderr
+    out.chmod(0o644)
+    r = cli("keys", "show", "--key", str(out))
+    assert r.exit_code == 0 and "readable by others" in r.stderr

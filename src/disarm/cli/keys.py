@@ -71,8 +71,10 @@ def read_json(path: Path, what: str) -> Any:
 
 
 def load_signer(path: Path) -> svc.Signer:
-    """Load a key file written by `disarm keys generate`."""
+    """Load a key file written by `disarm keys generate` (warns if others may read it)."""
     data = read_json(path, "key file")
+    if os.stat(path).st_mode & 0o077:
+        typer.echo(f"warning: key file {path} is readable by others; chmod 600 it", err=True)
     try:
         if data.get("v") != KEY_VERSION:
             raise ValueError(f"not a {KEY_VERSION} key file")
