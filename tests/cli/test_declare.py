@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from disarm.store import open_log
+
 from .test_keys import log_size, setup_log
 
 ITEMS = (
@@ -109,6 +111,29 @@ def test_declare_writes_opening_and_logs_commitment(
         "launcher",
     )
     assert r.exit_code == 0
+
+
+def test_private_key_never_appears_in_output_or_log(
+    cli: Any, env: dict[str, str], tmp_path: Path
+) -> None:
+    secret = json.loads(Path(env["a"]).read_text())["private_key"]
+    r = declare(cli, env, tmp_path)
+    r2 = cli(
+        "reveal",
+        "--log",
+        env["log"],
+        "--key",
+        env["a"],
+        "--opening",
+        str(tmp_path / "op.json"),
+        "--region",
+        "north",
+    )
+    assert r.exit_code == r2.exit_code == 0
+    assert secret not in r.stdout + r.stderr + r2.stdout + r2.stderr
+    with open_log(env["log"]) as log:
+        assert all(secret.encode() not in e for e in log.entries(0, log.size))
+    assert secret not in (tmp_path / "op.json").read_text()
 
 
 BAD_INPUTS = [

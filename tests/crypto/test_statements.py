@@ -3,6 +3,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from disarm.crypto.statements import (
     Reason,
@@ -93,3 +95,32 @@ def test_deeply_nested_entries_are_bad_input_not_a_crash() -> None:
     deep = b'{"signature":"00","statement":' + b"[" * 50_000 + b"]" * 50_000 + b"}"
     with pytest.raises(BadInput):
         decode(deep)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**53) + 1, 2**53 - 1) | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@given(st.dictionaries(st.text(max_size=8), json_values, max_size=5), st.data())
+def test_any_payload_round_trips_and_any_flipped_byte_is_caught(
+    payload: dict[str, object], data: st.DataObject
+) -> None:
+    signed = sign(_statement(payload=payload), key(3))
+    encoded = signed.encode()
+    assert decode(encoded) == signed
+    i = data.draw(st.integers(0, len(encoded) - 1))
+    bit = data.draw(st.integers(0, 7))
+    mutated = bytearray(encoded)
+    mutated[i] ^= 1 << bit
+    try:
+        tampered = decode(bytes(mutated))
+    except BadInput:
+        return
+    with pytest.raises(StatementRejected) as info:
+        verify_signature(tampered, pub(key(3)))
+    assert info.value.reason in (Reason.BAD_SIGNATURE, Reason.UNKNOWN_KEY)
