@@ -19,10 +19,14 @@ file costs about 1 ms (ext4 on a virtual disk), i.e. two files per 256 entries c
 ~125,000 entries/s. Tiles and entry bundles are byte ranges of the packed files; `read_tile`
 serves any tlog-tiles path from them and `export_tiles` writes the standard static layout.
 
-Durability: a batch is first appended to the journal and fsynced (the one fsync per batch; the
-entry is acknowledged then), then written into the packed files at fixed offsets without fsync.
-On reopen the journal's records after its base are replayed: their bytes are rewritten at the
-same offsets (idempotent) and the files are cut to their exact lengths, so a crash at any moment
+Durability: a batch's entries are written once, to ``data``; then a small commit record (where
+the entries are, their CRC, and the batch's signed checkpoint) is appended to the journal. Two
+``fdatasync`` calls per batch (``data``, then ``journal``) make it durable, whatever its size;
+then the entry is acknowledged. Bundle offsets, hashes and interior nodes are then written at
+fixed offsets without fsync. On reopen the journal's records after its base are replayed: each
+batch's entries are read back from ``data``, checked against the CRC (a batch torn by a crash
+was never acknowledged and is dropped) and hashed again, their derived bytes rewritten at the
+same offsets (idempotent), and the files cut to their exact lengths, so a crash at any moment
 leaves nothing half-written. When the journal passes a limit, or on close, the packed files are
 fsynced and the journal restarts from the new base.
 """
@@ -33,6 +37,7 @@ import errno
 import fcntl
 import os
 import struct
+import zlib
 from pathlib import Path
 
 from disarm.errors import BadInput, Conflict, NotFound, VerificationError
@@ -111,6 +116,13 @@ def parse_meta(text: str, *, source: str) -> str:
 
 def is_log_directory(path: Path) -> bool:
     return (path / META).is_file()
+
+
+def _pwrite_all(fd: int, data: bytes | memoryview, offset: int) -> None:
+    view = memoryview(data)
+    while view:
+        done = os.pwrite(fd, view, offset)
+        view, offset = view[done:], offset + done
 
 
 def _pread_exact(fd: int, length: int, offset: int, what: str) -> bytes:
@@ -194,6 +206,8 @@ class DirectoryLog(TiledLog):
             records, end = journal.read_records(data)
             if records or end != len(data):
                 log._recover(records, end, history)
+            else:
+                log._truncate()  # drop the entries of a batch that crashed before its commit
         except BaseException:
             log.close_files()
             raise
@@ -282,35 +296,35 @@ class DirectoryLog(TiledLog):
             raise Conflict(f"a write to {self.path} failed half-way; reopen the log to recover")
         parts: list[bytes | memoryview] = []
         if update is not None:
+            # The entries go to `data` once; the journal records where they are and their CRC.
+            _pwrite_all(self._fd(DATA), update.payload, self._data_end)
             count = update.new_size - update.old_size
-            parts += [
-                journal.encode_record(journal.APPEND, update.old_size, count, update.payload),
-                update.payload,
-            ]
+            meta = journal.append_payload(self._data_end, update.payload)
+            parts += [journal.encode_record(journal.APPEND, update.old_size, count, meta), meta]
         if note is not None:
             size = update.new_size if update is not None else self.size
             raw = note.encode("utf-8")
             parts += [journal.encode_record(journal.CHECKPOINT, size, 0, raw), raw]
-        written = os.pwritev(self._journal_fd, parts, self._journal_size)
-        total = sum(len(p) for p in parts)
-        if written != total:  # pragma: no cover - short writes on regular files are rare
-            raise OSError(errno.EIO, f"short write to the journal ({written} of {total} bytes)")
-        os.fdatasync(self._journal_fd)  # the one sync of the batch: durable from here
-        self._journal_size += total
+        _pwrite_all(self._journal_fd, b"".join(parts), self._journal_size)
+        # Durable from here: the batch's entries, then its commit record (with the checkpoint).
+        if update is not None:
+            os.fdatasync(self._fd(DATA))
+        os.fdatasync(self._journal_fd)
+        self._journal_size += sum(len(p) for p in parts)
         try:
             self._apply(update, note)
         except BaseException:
-            # The batch is durable in the journal but not in the files: only a reopen (which
-            # replays the journal) may continue from here.
+            # The batch is durable but the derived files are not written: only a reopen
+            # (which replays the journal) may continue from here.
             self._broken = True
             raise
         if self._journal_size > self.journal_limit:
             self._rotate()
 
     def _apply(self, update: Update | None, note: str | None) -> None:
+        """Write what a committed batch derives: bundle offsets, hashes, interior nodes."""
         if update is not None:
             old = update.old_size
-            os.pwrite(self._fd(DATA), update.payload, self._data_end)
             start = self._data_end - len(self._frontier.bundle)
             offsets = []
             for tile, data in update.bundles:
@@ -319,13 +333,13 @@ class DirectoryLog(TiledLog):
                     offsets.append(OFFSET.pack(start))
             if offsets:
                 at = ((old >> TILE_HEIGHT) + 1) * OFFSET.size
-                os.pwrite(self._fd(BUNDLES), b"".join(offsets), at)
+                _pwrite_all(self._fd(BUNDLES), b"".join(offsets), at)
             for level, hashes in enumerate(update.appended):
                 if hashes:
                     at = (old >> (TILE_HEIGHT * level)) * HASH_SIZE
-                    os.pwrite(self._fd(f"hashes/{level}"), hashes, at)
+                    _pwrite_all(self._fd(f"hashes/{level}"), hashes, at)
             for level, index, data in update.interiors:
-                os.pwrite(self._fd(f"nodes/{level}"), data, index * INTERIOR_BYTES)
+                _pwrite_all(self._fd(f"nodes/{level}"), data, index * INTERIOR_BYTES)
             self._data_end += len(update.payload)
             self._frontier = update.frontier
             self._partial_levels.clear()
@@ -348,31 +362,40 @@ class DirectoryLog(TiledLog):
         self._journal_size = journal.HEADER.size
 
     def _truncate(self) -> None:
-        """Cut every packed file to its exact length at the current size."""
+        """Cut every packed file to its exact length at the current size (bytes past it belong
+        to a batch that was never committed)."""
         size = self.size
-        os.ftruncate(self._fd(DATA), self._data_end)
-        os.ftruncate(self._fd(BUNDLES), ((size >> TILE_HEIGHT) + 1) * OFFSET.size)
+        lengths = {DATA: self._data_end, BUNDLES: ((size >> TILE_HEIGHT) + 1) * OFFSET.size}
         level = 0
         while size >> (TILE_HEIGHT * level) or f"hashes/{level}" in self._fds:
-            os.ftruncate(self._fd(f"hashes/{level}"), (size >> (TILE_HEIGHT * level)) * HASH_SIZE)
+            lengths[f"hashes/{level}"] = (size >> (TILE_HEIGHT * level)) * HASH_SIZE
             full = size >> (TILE_HEIGHT * (level + 1))
             if full or f"nodes/{level}" in self._fds:
-                os.ftruncate(self._fd(f"nodes/{level}"), full * INTERIOR_BYTES)
+                lengths[f"nodes/{level}"] = full * INTERIOR_BYTES
             level += 1
+        for rel, length in lengths.items():
+            fd = self._fd(rel)
+            if os.fstat(fd).st_size != length:
+                os.ftruncate(fd, length)
 
     def _recover(self, records: list[journal.Record], end: int, history: int) -> None:
-        """Replay the journal after a crash: rewrite the bytes of every intact record."""
+        """Replay the journal after a crash: re-derive the files of every committed batch."""
         os.ftruncate(self._history_fd, history)
         for record in records:
             if record.kind == journal.APPEND:
-                if record.a != self.size:
+                offset, length, crc = journal.APPENDED.unpack(record.payload)
+                if record.a != self.size or offset != self._data_end:
                     raise VerificationError(
                         "journal record does not continue the log",
                         source=str(self.path / JOURNAL),
-                        expected=self.size,
-                        computed=record.a,
+                        expected=(self.size, self._data_end),
+                        computed=(record.a, offset),
                     )
-                entries = decode_bundle(record.payload, source=str(self.path / JOURNAL))
+                payload = os.pread(self._fd(DATA), length, offset)
+                if len(payload) != length or zlib.crc32(payload) != crc:
+                    end = record.offset  # torn: the entries never reached the disk whole
+                    break
+                entries = decode_bundle(payload, source=str(self.path / DATA))
                 self._apply(build_update(self.frontier, entries, workers=self.workers), None)
             else:
                 self._apply(None, record.payload.decode("utf-8"))

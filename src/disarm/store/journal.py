@@ -1,12 +1,13 @@
-"""The write-ahead journal of a directory log: one record per batch, one fsync per batch.
+"""The commit journal of a directory log: one small record per batch.
 
 Layout: a header ``DTJ1 | base size u64 | history length u64 | crc32 u32`` then records
-``kind u8 | a u64 | b u64 | payload length u64 | crc32 u32 | payload``. Kind ``A`` appends
-(a = first index, b = count, payload = the entries encoded as in an entry bundle); kind ``C``
-stores a checkpoint (a = tree size, payload = the signed note). The CRC covers the fields and
-the payload, so a record torn by a crash is recognised and ignored (it was never acknowledged).
-Everything up to ``base size`` (and the first ``history length`` bytes of the checkpoint
-history) is known durable in the tiles; the records after it are replayed on open.
+``kind u8 | a u64 | b u64 | payload length u64 | crc32 u32 | payload``. Kind ``A`` commits an
+append (a = first index, b = count; payload = ``data offset u64 | data length u64 | crc32 of
+those data bytes u32``: the entries themselves are in the ``data`` file); kind ``C`` stores a
+checkpoint (a = tree size, payload = the signed note). The record CRC covers the fields and the
+payload, the data CRC the entries, so a batch torn by a crash is recognised and dropped (it was
+never acknowledged). Everything up to ``base size`` (and the first ``history length`` bytes of
+the checkpoint history) is known durable; the records after it are replayed on open.
 """
 
 from __future__ import annotations
@@ -30,6 +31,15 @@ class Record:
     a: int
     b: int
     payload: bytes
+    offset: int  # where the record starts in the journal
+
+
+APPENDED = struct.Struct(">QQI")
+
+
+def append_payload(data_offset: int, data: bytes | memoryview) -> bytes:
+    """The payload of an ``A`` record: where the batch's entries are in ``data``, and their CRC."""
+    return APPENDED.pack(data_offset, len(data), zlib.crc32(data))
 
 
 def encode_header(base_size: int, history_length: int) -> bytes:
@@ -81,6 +91,6 @@ def read_records(data: bytes) -> tuple[list[Record], int]:
         payload = view[pos + RECORD.size : end]
         if zlib.crc32(payload, zlib.crc32(view[pos : pos + RECORD.size - 4])) != crc:
             break
-        records.append(Record(kind, a, b, bytes(payload)))
+        records.append(Record(kind, a, b, bytes(payload), pos))
         pos = end
     return records, pos
