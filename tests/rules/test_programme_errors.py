@@ -138,3 +138,23 @@ def test_not_a_mapping_and_wrong_format() -> None:
 def test_unknown_name_or_path() -> None:
     with pytest.raises(NotFound, match="built-ins: model, new-start"):
         load_programme("start-iii")
+
+
+def test_union_fields_give_one_clear_message() -> None:
+    data = spec([dict(GOOD)])
+    data["parties"] = ["USA", 3]
+    data["phases"][0]["deadline"] = 5
+    data["categories"]["date"] = {"unit": "cnt", "description": "a category named like a type"}
+    text = diagnostics(dump(data))
+    assert "(3 problems)" in text
+    assert "parties[1] (line" in text
+    assert (
+        "phases[0].deadline (line" in text and "expected a date (YYYY-MM-DD) or an offset" in text
+    )
+    assert "categories.date.unit (line" in text
+    data["parties"] = "USA"
+    del data["categories"]["date"]
+    data["phases"][0]["deadline"] = "T0+1y"
+    text = diagnostics(dump(data))
+    assert "parties (line" in text and "expected a list of ISO3 codes" in text
+    assert "(1 problem)" in text

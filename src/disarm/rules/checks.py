@@ -15,7 +15,7 @@ import yaml
 from pydantic import ValidationError
 
 from disarm.rules import schema
-from disarm.rules.loader import problem
+from disarm.rules.loader import error_lines, problem
 from disarm.rules.parties import select
 from disarm.rules.timing import parse_duration, resolve_when
 
@@ -227,7 +227,5 @@ def _check_asymmetries(
         try:
             type(ob).model_validate({**ob.model_dump(), **update})
         except ValidationError as exc:
-            for err in exc.errors(include_url=False):
-                loc = (*here, "set", *err["loc"]) if err["loc"] else (*here, "set")
-                problems.append(problem(node, loc, str(err["msg"]).replace("Value error, ", "")))
+            problems += error_lines(exc, node, (*here, "set"))
     return problems

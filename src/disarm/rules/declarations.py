@@ -83,8 +83,9 @@ def _read_jsonl(path: Path, label: str) -> pd.DataFrame:
 
 
 def _as_text(value: Any) -> str:
+    """JSON values as the text a CSV cell would hold (true/false are not numbers)."""
     if isinstance(value, bool):
-        return "true-or-false"  # rejected below as "not a number"
+        return "true" if value else "false"
     return "" if value is None else str(value)
 
 

@@ -109,13 +109,21 @@ def path_text(loc: Loc) -> str:
 def _clean_loc(loc: Loc) -> list[str | int]:
     """Drop pydantic's union/discriminator tags from an error location."""
     out: list[str | int] = []
+    previous: str | int | None = None
     for key in loc:
-        if isinstance(key, str) and (key in KINDS or key.startswith(("list[", "function-"))):
-            continue
-        if key in ("PartySelector", "date", "str"):
-            continue
-        out.append(key)
+        tag = (
+            (isinstance(previous, int) and key in KINDS)  # obligations[i].<kind>
+            or (previous in _WHEN_FIELDS and key in ("date", "str"))  # date | offset text
+            or (isinstance(key, str) and key.startswith("function-"))
+            or (previous == "parties" and (key == "PartySelector" or str(key).startswith("list[")))
+        )
+        previous = key
+        if not tag:
+            out.append(key)
     return out
+
+
+_WHEN_FIELDS = ("deadline", "due", "until", "new_deadline")
 
 
 def problem(node: yaml.Node | None, loc: Loc, message: str) -> str:
@@ -134,31 +142,42 @@ def validate(data: Any, node: yaml.Node | None, label: str) -> ProgrammeFile:
     try:
         return ProgrammeFile.model_validate(data)
     except ValidationError as exc:
-        problems = []
-        seen = set()
-        errors = exc.errors(include_url=False)
-        per_loc: dict[tuple[str | int, ...], int] = {}
-        for err in errors:
-            key_loc = tuple(_clean_loc(err["loc"]))
-            per_loc[key_loc] = per_loc.get(key_loc, 0) + 1
-        for err in errors:
-            loc = _clean_loc(err["loc"])
-            if per_loc[tuple(loc)] > 1 and _generic(err["type"]):
-                continue  # a union member's type error next to the specific message
-            if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
-                loc.append("kind")
-            msg = _message(err)
-            key = (tuple(loc), msg)
-            if key in seen:
-                continue
-            seen.add(key)
-            problems.append(problem(node, loc, msg))
+        problems = error_lines(exc, node)
         raise BadInput(
             f"the programme file is invalid ({len(problems)} problem"
             f"{'s' if len(problems) != 1 else ''})",
             source=label,
             problems=problems,
         ) from None
+
+
+def error_lines(exc: ValidationError, node: yaml.Node | None, prefix: Loc = ()) -> list[str]:
+    """One line per pydantic error: field path (under `prefix`), line, message."""
+    problems = []
+    seen = set()
+    errors = exc.errors(include_url=False)
+    locs = [tuple(_clean_loc(err["loc"])) for err in errors]
+    specific = {loc for loc, err in zip(locs, errors, strict=True) if not _generic(err["type"])}
+    for err, here in zip(errors, locs, strict=True):
+        loc = list(here)
+        # a union member's type error is noise next to a specific message at or under its path
+        if _generic(err["type"]) and any(s[: len(here)] == here for s in specific):
+            continue
+        if _generic(err["type"]) and any(
+            len(o) > len(here) and o[: len(here)] == here for o in locs
+        ):
+            continue  # the deeper error says what is wrong
+        if _generic(err["type"]) and here in {tuple(k) for k, _ in seen}:
+            continue  # several members rejected the same value: one message is enough
+        if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
+            loc.append("kind")
+        msg = _message(err)
+        key = (tuple(loc), msg)
+        if key in seen:
+            continue
+        seen.add(key)
+        problems.append(problem(node, (*prefix, *loc), msg))
+    return problems
 
 
 def _generic(kind: str) -> bool:
@@ -175,6 +194,17 @@ def _message(err: Any) -> str:
         return f"unknown obligation kind; use one of: {', '.join(KINDS)}"
     if kind == "union_tag_not_found":
         return f"`kind` is missing; use one of: {', '.join(KINDS)}"
+    raw = err["loc"]
+    if len(raw) >= 2 and raw[-2] in _WHEN_FIELDS and raw[-1] in ("date", "str"):
+        return (
+            "expected a date (YYYY-MM-DD) or an offset from entry into force such as T0+1y "
+            f"(got {err.get('input')!r})"
+        )
+    if err["loc"] and err["loc"][0] == "parties" and len(err["loc"]) == 2 and _generic(kind):
+        return (
+            "expected a list of ISO3 codes ([USA, RUS]) or a selector "
+            f"({{select: nuclear-armed}}) (got {err.get('input')!r})"
+        )
     text = str(err["msg"])
     if "input" in err and kind not in ("model_type", "dict_type", "value_error"):
         text += f" (got {err['input']!r})"
