@@ -154,7 +154,7 @@ def validate(data: Any, node: yaml.Node | None, label: str) -> ProgrammeFile:
 def error_lines(exc: ValidationError, node: yaml.Node | None, prefix: Loc = ()) -> list[str]:
     """One line per pydantic error: field path (under `prefix`), line, message."""
     problems = []
-    seen = set()
+    seen: set[tuple[tuple[str | int, ...], str]] = set()
     errors = exc.errors(include_url=False)
     locs = [tuple(_clean_loc(err["loc"])) for err in errors]
     specific = {loc for loc, err in zip(locs, errors, strict=True) if not _generic(err["type"])}
