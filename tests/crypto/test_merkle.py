@@ -37,3 +37,13 @@ def test_wrong_size_or_index_fails() -> None:
         root_from_path(7, 7, leaves[0], tree.path(0))
     with pytest.raises(ValueError):
         Tree([])
+
+
+@given(st.integers(1, 70), st.data())
+def test_paths_verify_with_the_transparency_log_verifier(n: int, data: st.DataObject) -> None:
+    from disarm.tlog.merkle import root_from_inclusion_proof
+
+    leaves = [i.to_bytes(2, "big") for i in range(n)]
+    tree = Tree(leaves)
+    i = data.draw(st.integers(0, n - 1))
+    assert root_from_inclusion_proof(leaf_hash(leaves[i]), i, n, tree.path(i)) == tree.root
