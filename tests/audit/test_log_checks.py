@@ -6,12 +6,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from tests.audit.smalllog import SmallLog, build
 
 from disarm.audit.log_checks import CheckpointCheck, CosignatureCheck, LogStorageCheck, MerkleCheck
 from disarm.audit.model import Status
 from disarm.audit.runner import AuditReport, run_checks
 from disarm.audit.statement_checks import EscrowCheck, StatementsCheck
+from tests.audit.smalllog import SmallLog, build
 
 CHECKS = (
     LogStorageCheck(),
@@ -141,10 +141,9 @@ def test_missing_cosigned_copy_fails(small: SmallLog) -> None:
 
 
 def test_wrong_log_key_fails(small: SmallLog) -> None:
-    from tests.audit.smalllog import INSP, ORIGIN, WITNESSES
-
     from disarm.audit.trust import KeySource, Trust
     from disarm.tlog.note import ALG_ED25519, Signer
+    from tests.audit.smalllog import INSP, ORIGIN, WITNESSES
 
     other = Signer(ORIGIN, ALG_ED25519, bytes([99]) * 32).verifier
     trust = Trust(
@@ -165,3 +164,35 @@ def test_wrong_genesis_key_fails_at_entry_zero(small: SmallLog) -> None:
     report = _run(small, trust=trust)
     assert _first_failure(report) == "statements"
     assert report.disagreement is not None and report.disagreement.index == 0
+
+
+@pytest.mark.parametrize("name", ["journal", "log.meta", "bundles", "nodes/0", "checkpoints"])
+def test_flipped_byte_in_any_log_file_fails(small: SmallLog, name: str) -> None:
+    path = small.root / "log" / name
+    if not path.exists() or not path.stat().st_size:
+        path = small.root / "log" / "data"
+    _flip(path, path.stat().st_size // 2)
+    assert _first_failure(_run(small)) in ("log", "checkpoints")
+
+
+def test_extra_file_or_nonempty_lock_in_the_log_fails(small: SmallLog) -> None:
+    (small.root / "log" / ".lock").write_bytes(b"x")
+    report = _run(small)
+    assert _first_failure(report) == "log"
+    assert report.disagreement is not None and report.disagreement.file == "log/.lock"
+    (small.root / "log" / ".lock").write_bytes(b"")
+    (small.root / "log" / "extra").write_bytes(b"")
+    report = _run(small)
+    assert report.disagreement is not None and report.disagreement.file == "log/extra"
+
+
+def test_deleted_entry_fails(small: SmallLog) -> None:
+    """Cut the last entry out of the data file (and its length prefix)."""
+    data = small.root / "log" / "data"
+    raw = data.read_bytes()
+    pos, last = 0, 0
+    while pos < len(raw):
+        last = pos
+        pos += 2 + int.from_bytes(raw[pos : pos + 2], "big")
+    data.write_bytes(raw[:last])
+    assert _first_failure(_run(small)) == "log"

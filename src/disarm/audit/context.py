@@ -41,7 +41,8 @@ class AuditContext:
     """The inputs of one directory verification and the facts established so far."""
 
     root: Path
-    trust: Trust
+    #: The trusted keys; set up front (tests, pinned keys) or by the keys check.
+    trust_anchors: Trust | None = None
     log_dir: str = "log"
     quorum: int | None = None
     cosigned: list[CosignedNote] = field(default_factory=list)
@@ -58,6 +59,12 @@ class AuditContext:
     _tmp: tempfile.TemporaryDirectory[str] | None = None
     _entries: list[bytes] | None = None
     _tree: InMemoryTree | None = None
+
+    @property
+    def trust(self) -> Trust:
+        if self.trust_anchors is None:
+            raise BadInput("the keys check must run before this check")
+        return self.trust_anchors
 
     # -- the log ------------------------------------------------------------------------------
     @property

@@ -16,10 +16,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from pathlib import Path
 
-from disarm.audit.context import AuditContext
-from disarm.audit.model import CheckResult, Mismatch
+from disarm.audit.context import AuditContext, CosignedNote
+from disarm.audit.model import CheckResult, Mismatch, first_difference
 from disarm.errors import BadInput, VerificationError
+from disarm.store import journal
 from disarm.store.audit import audit as audit_store
 from disarm.tlog import merkle
 from disarm.tlog.checkpoint import Checkpoint, open_checkpoint
@@ -50,6 +53,7 @@ class LogStorageCheck:
                 expected=getattr(exc, "expected", None),
                 computed=getattr(exc, "computed", None),
             ) from exc
+        files = _log_files(ctx)
         return CheckResult(
             self.name,
             self.title,
@@ -60,8 +64,52 @@ class LogStorageCheck:
                 "size": report.size,
                 "tiles": report.tiles_checked,
                 "checkpoints": report.checkpoints_checked,
+                "files": files,
             },
         )
+
+
+_FIXED = {"log.meta", "journal", "data", "bundles", "checkpoint", "checkpoints", ".lock"}
+
+
+def _log_files(ctx: AuditContext) -> int:
+    """Every file of the log directory is one the store audit covered, the journal holds no
+    pending record (a closed log), and the lock file is empty."""
+    root = ctx.log_path
+    count = 0
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root).as_posix()
+        name = f"{ctx.log_dir}/{rel}"
+        if path.is_dir():
+            if rel in ("hashes", "nodes"):
+                continue
+            raise Mismatch("unexpected directory in the log", file=name)
+        top = rel.split("/", 1)[0]
+        if rel not in _FIXED and top not in ("hashes", "nodes"):
+            raise Mismatch("unexpected file in the log directory", file=name)
+        count += 1
+        ctx.covered.add(name)
+    lock = root / ".lock"
+    if lock.exists() and lock.stat().st_size:
+        raise Mismatch(
+            "the lock file is not empty",
+            file=f"{ctx.log_dir}/.lock",
+            expected=0,
+            computed=lock.stat().st_size,
+        )
+    history = (root / "checkpoints").read_bytes()
+    expected = journal.encode_header(ctx.store.size, len(history))
+    stored = (root / "journal").read_bytes()
+    if stored != expected:
+        at = first_difference(expected, stored)
+        raise Mismatch(
+            "the journal is not the header of a closed log of this size and history",
+            file=f"{ctx.log_dir}/journal",
+            byte=at,
+            expected=expected.hex(),
+            computed=stored.hex()[:160],
+        )
+    return count
 
 
 class MerkleCheck:
@@ -181,7 +229,13 @@ class CosignatureCheck:
     name = "cosignatures"
     title = "witness cosignatures and quorum on every checkpoint"
 
+    def __init__(self, load: Callable[[Path], list[CosignedNote]] | None = None) -> None:
+        #: Reads the cosigned checkpoint files of a directory (else `ctx.cosigned` is used).
+        self.load = load
+
     def run(self, ctx: AuditContext) -> CheckResult:
+        if self.load is not None:
+            ctx.cosigned = self.load(ctx.root)
         if ctx.quorum is None:
             raise BadInput(
                 "no witness quorum: the directory publishes none; give --quorum N explicitly"
@@ -233,7 +287,12 @@ class CosignatureCheck:
             self.title,
             checked=len(ctx.cosigned),
             unit="cosigned checkpoints",
-            figures={"cosignatures": signatures, "quorum": ctx.quorum, "witnesses": len(witnesses)},
+            figures={
+                "cosignatures": signatures,
+                "quorum": ctx.quorum,
+                "quorum_from": ctx.facts.get("quorum_from", "--quorum"),
+                "witnesses": len(witnesses),
+            },
         )
 
 

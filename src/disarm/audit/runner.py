@@ -57,7 +57,7 @@ def run_checks(
     ctx: AuditContext, checks: Sequence[Check], progress: Progress | None = None
 ) -> AuditReport:
     """Run `checks` on `ctx` in order; a `DisarmError` raised by a check is its disagreement."""
-    report = AuditReport(str(ctx.root), trust=ctx.trust.to_json(), warnings=ctx.trust.warnings())
+    report = AuditReport(str(ctx.root))
     failed = False
     for i, check in enumerate(checks):
         if failed:
@@ -78,4 +78,7 @@ def run_checks(
         report.results.append(result)
     if progress is not None:
         progress(len(checks), len(checks), "done")
+    if ctx.trust_anchors is not None:
+        report.trust = ctx.trust_anchors.to_json()
+        report.warnings = ctx.trust_anchors.warnings()
     return report

@@ -16,6 +16,7 @@ from disarm.cli import (  # noqa: F401
     stats_mua,
     stats_sampling,
     verify,
+    verify_dir,
     witness,
 )
 from disarm.cli.app import app

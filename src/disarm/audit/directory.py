@@ -1,0 +1,116 @@
+"""Verify a directory written by `disarm demo`: its layout, the default checks, the entry point.
+
+The layout (file names, key files, the log's place) is the demo's contract,
+`disarm.demo.statements`; this module only reads it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from disarm.audit.context import AuditContext, CosignedNote
+from disarm.audit.keys import KeyFiles, KeysCheck, Pins
+from disarm.audit.log_checks import CheckpointCheck, CosignatureCheck, LogStorageCheck, MerkleCheck
+from disarm.audit.model import Check, Mismatch
+from disarm.audit.runner import AuditReport, Progress, run_checks
+from disarm.audit.statement_checks import EscrowCheck, StatementsCheck
+from disarm.audit.trust import parse_genesis_key, parse_log_key, parse_witness_key
+from disarm.demo import statements as demo
+from disarm.errors import BadInput, NotFound
+
+__all__ = ["default_checks", "demo_key_files", "load_cosigned", "verify_directory"]
+
+_NOTE_NAME = re.compile(r"^(\d{12})\.note$")
+
+
+def demo_key_files() -> KeyFiles:
+    return KeyFiles(
+        demo.KEYS_DIR, demo.TRUST_ANCHOR_FILE, demo.LOG_KEY_FILE, tuple(demo.WITNESS_KEY_FILES)
+    )
+
+
+def load_cosigned(root: Path) -> list[CosignedNote]:
+    """The cosigned checkpoint files, in tree-size order (names checked by their check)."""
+    folder = root / demo.COSIGNED_DIR
+    if not folder.is_dir():
+        raise Mismatch("the cosigned checkpoints directory is missing", file=demo.COSIGNED_DIR)
+    notes = []
+    for path in sorted(folder.iterdir()):
+        rel = path.relative_to(root).as_posix()
+        if not path.is_file() or not _NOTE_NAME.match(path.name):
+            raise Mismatch(
+                "unexpected file among the cosigned checkpoints",
+                file=rel,
+                expected="<tree size, 12 digits>.note",
+            )
+        try:
+            text = path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise Mismatch("a cosigned checkpoint is not UTF-8", file=rel, byte=exc.start) from exc
+        notes.append(CosignedNote(rel, text))
+    return notes
+
+
+def default_checks(pins: Pins) -> list[Check]:
+    """Every check, in the order they rely on each other."""
+    from disarm.audit.findings import CustodyCheck, FindingsCheck, InspectionCheck
+    from disarm.audit.outputs import InventoryCheck, OutputsCheck
+    from disarm.audit.policy import CosignedFilesCheck, PolicyCheck
+    from disarm.audit.rounds import AggregatesCheck, SelectionCheck
+    from disarm.audit.verdicts import BalanceCheck, VerdictCheck
+
+    return [
+        KeysCheck(demo_key_files(), pins),
+        LogStorageCheck(),
+        MerkleCheck(),
+        CheckpointCheck(),
+        StatementsCheck(),
+        PolicyCheck(),
+        CosignatureCheck(load_cosigned),
+        CosignedFilesCheck(),
+        EscrowCheck(),
+        AggregatesCheck(),
+        SelectionCheck(),
+        CustodyCheck(),
+        InspectionCheck(),
+        BalanceCheck(),
+        VerdictCheck(),
+        FindingsCheck(),
+        OutputsCheck(),
+        InventoryCheck(),
+    ]
+
+
+def parse_pins(genesis_key: str | None, log_key: str | None, witness_keys: Sequence[str]) -> Pins:
+    """Parse the keys given on the command line (bad input if malformed)."""
+    return Pins(
+        None if genesis_key is None else parse_genesis_key(genesis_key, "--trust"),
+        None if log_key is None else parse_log_key(log_key, "--log-key"),
+        tuple(parse_witness_key(k, "--witness-key") for k in witness_keys),
+    )
+
+
+def verify_directory(
+    root: Path,
+    *,
+    genesis_key: str | None = None,
+    log_key: str | None = None,
+    witness_keys: Sequence[str] = (),
+    quorum: int | None = None,
+    progress: Progress | None = None,
+    checks: Sequence[Check] | None = None,
+) -> AuditReport:
+    """Run every check on `root`; the report names the first disagreement, if any."""
+    if not root.exists():
+        raise NotFound(f"directory {root} does not exist")
+    if not root.is_dir():
+        raise BadInput(f"{root} is not a directory")
+    if quorum is not None and quorum < 0:
+        raise BadInput(f"--quorum {quorum} must be at least 0")
+    pins = parse_pins(genesis_key, log_key, witness_keys)
+    with AuditContext(root, log_dir=demo.LOG_DIR, quorum=quorum) as ctx:
+        return run_checks(
+            ctx, list(checks) if checks is not None else default_checks(pins), progress
+        )
