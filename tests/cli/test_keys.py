@@ -209,3 +209,45 @@ def test_loose_key_file_permissions_warn(cli: Any, tmp_path: Path) -> None:
     out.chmod(0o644)
     r = cli("keys", "show", "--key", str(out))
     assert r.exit_code == 0 and "readable by others" in r.stderr
+
+
+def test_appends_sign_checkpoints_with_the_log_key(cli: Any, tmp_path: Path) -> None:
+    log = str(tmp_path / "log")
+    r = cli("log", "init", log, "--origin", "disarm.test/checkpointed")
+    assert r.exit_code == 0, r.stderr
+    assert (
+        cli("keys", "generate", "--party", "INSP", "--out", str(tmp_path / "i.key")).exit_code == 0
+    )
+    r = cli(
+        "party",
+        "register",
+        "--log",
+        log,
+        "--key",
+        str(tmp_path / "i.key"),
+        "--party",
+        "INSP",
+        "--role",
+        "inspectorate",
+    )
+    assert r.exit_code == 0, r.stderr
+    with open_log(log) as store:
+        note = store.latest_checkpoint()
+    assert note is not None and note.startswith("disarm.test/checkpointed\n1\n")
+    r = cli(
+        "party",
+        "register",
+        "--log",
+        log,
+        "--key",
+        str(tmp_path / "i.key"),
+        "--party",
+        "S",
+        "--role",
+        "state",
+        "--public-key",
+        "11" * 32,
+        "--log-key",
+        str(tmp_path / "missing"),
+    )
+    assert r.exit_code == 2 and "does not exist" in r.stderr

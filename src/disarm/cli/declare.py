@@ -19,6 +19,7 @@ from disarm.cli.app import app
 from disarm.cli.keys import (
     JSON_OPT,
     KEY_OPT,
+    LOG_KEY_OPT,
     LOG_OPT,
     TIME_OPT,
     load_signer,
@@ -101,6 +102,7 @@ def read_counts(path: Path) -> dict[str, int]:
 def declare(
     log: str = LOG_OPT,
     key: Path = KEY_OPT,
+    log_key: Path | None = LOG_KEY_OPT,
     items: Path = typer.Option(..., "--items", help="Item CSV: id,category,region,status."),
     public: Path = typer.Option(..., "--public", help="Public counts CSV: category,count."),
     programme: str = typer.Option(..., "--programme", help="Programme name (bound into leaves)."),
@@ -136,7 +138,7 @@ def declare(
     def keep(op: EscrowOpening) -> None:
         write_secret_file(opening, (json.dumps(op.to_json()) + "\n").encode())
 
-    with opened_log(log) as store:
+    with opened_log(log, log_key) as store:
         index, part = esc.declare(
             store,
             signer,
@@ -162,6 +164,7 @@ def declare(
 def reveal(
     log: str = LOG_OPT,
     key: Path = KEY_OPT,
+    log_key: Path | None = LOG_KEY_OPT,
     opening: Path = typer.Option(..., "--opening", help="The declaration's opening file."),
     region: str | None = typer.Option(None, "--region", help="Reveal a whole region."),
     category: str | None = typer.Option(None, "--category", help="Reveal a whole category."),
@@ -190,7 +193,7 @@ def reveal(
         if category is not None
         else RevealKind.SELECTION
     )
-    with opened_log(log) as store:
+    with opened_log(log, log_key) as store:
         indexes, parts = esc.reveal(
             store, signer, op, kind, target=region or category, ids=ids, time=now_or(time)
         )

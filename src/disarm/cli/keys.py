@@ -10,7 +10,7 @@ import datetime as dt
 import json
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,9 @@ from disarm.crypto.registry import Role
 from disarm.crypto.statements import check_party_id, check_time, key_id
 from disarm.errors import BadInput, NotFound
 from disarm.service import registry as svc
+from disarm.service.logbook import Logbook
 from disarm.store import TiledLog, create_log, is_postgres_url, open_log
+from disarm.tlog.note import Signer as NoteSigner
 
 keys_app = group("keys", "Ed25519 signing keys: generate, show.")
 party_app = group(
@@ -103,11 +105,52 @@ def now_or(time: str | None) -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+class CheckpointingLog:
+    """A log whose appends also sign and store a checkpoint, in the same durable step."""
+
+    def __init__(self, store: TiledLog, logbook: Logbook | None) -> None:
+        self.store, self.logbook = store, logbook
+
+    @property
+    def size(self) -> int:
+        return self.store.size
+
+    def entry(self, index: int) -> bytes:
+        return self.store.entry(index)
+
+    def entries(self, start: int, end: int) -> Iterator[bytes]:
+        return self.store.entries(start, end)
+
+    def append(self, entries: Sequence[bytes]) -> range:
+        if self.logbook is None:
+            return self.store.append(entries)
+        result = self.logbook.append_batch(entries)
+        return range(result.first, result.first + result.count)
+
+
+def _log_signer(target: str, log_key: Path | None) -> NoteSigner | None:
+    """The log's checkpoint key: --log-key, else DIR/log.key if present, else none."""
+    path = log_key
+    if path is None and not is_postgres_url(target):
+        default = Path(target) / "log.key"
+        path = default if default.is_file() else None
+    if path is None:
+        return None
+    try:
+        return NoteSigner.from_key_string(path.read_text("utf-8").strip())
+    except FileNotFoundError as exc:
+        raise NotFound(f"log signing key {path} does not exist") from exc
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise BadInput(f"log signing key {path} is not usable: {exc}") from exc
+
+
 @contextmanager
-def opened_log(target: str) -> Iterator[TiledLog]:
-    """Open the log at a directory path or a postgresql:// URL."""
-    with open_log(target if is_postgres_url(target) else Path(target)) as log:
-        yield log
+def opened_log(target: str, log_key: Path | None = None) -> Iterator[CheckpointingLog]:
+    """Open the log (directory or postgresql:// URL); appends sign a checkpoint when the log's
+    key is available (`--log-key`, or DIR/log.key as `disarm log` keeps it)."""
+    with open_log(target if is_postgres_url(target) else Path(target)) as store:
+        signer = _log_signer(target, log_key)
+        yield CheckpointingLog(store, None if signer is None else Logbook(store, signer))
 
 
 def _create_for_genesis(target: str, origin: str | None) -> None:
@@ -133,6 +176,12 @@ TIME_OPT = typer.Option(
     None, "--time", help="Statement time, ISO 8601 UTC (default: now), e.g. 2026-01-31T12:00:00Z."
 )
 JSON_OPT = typer.Option(False, "--json", help="Print the result as JSON.")
+LOG_KEY_OPT = typer.Option(
+    None,
+    "--log-key",
+    help="The log's checkpoint signing key (default: DIR/log.key if present); each append "
+    "then stores a signed checkpoint.",
+)
 TRUST_OPT = typer.Option(
     ...,
     "--trust",
@@ -187,6 +236,7 @@ def keys_show(key: Path = KEY_OPT, as_json: bool = JSON_OPT) -> None:
 def party_register(
     log: str = LOG_OPT,
     key: Path = KEY_OPT,
+    log_key: Path | None = LOG_KEY_OPT,
     party: str = typer.Option(..., "--party", help="Party id to register."),
     role: Role = typer.Option(..., "--role", help="The party's role."),
     public_key: str | None = typer.Option(
@@ -210,7 +260,7 @@ def party_register(
     genesis = party == signer.party and role is Role.INSPECTORATE
     if genesis:
         _create_for_genesis(log, origin)
-    with opened_log(log) as store:
+    with opened_log(log, log_key) as store:
         if genesis and store.size == 0:
             index = svc.bootstrap(store, signer, when, name=name)
         else:
@@ -226,6 +276,7 @@ def party_register(
 def party_rotate(
     log: str = LOG_OPT,
     key: Path = KEY_OPT,
+    log_key: Path | None = LOG_KEY_OPT,
     new_key: Path = typer.Option(..., "--new-key", help="Key file of the new key."),
     time: str | None = TIME_OPT,
     as_json: bool = JSON_OPT,
@@ -234,7 +285,7 @@ def party_rotate(
     signer, new = load_signer(key), load_signer(new_key)
     if new.party != signer.party:
         raise BadInput(f"the new key file is for {new.party!r}, not {signer.party!r}")
-    with opened_log(log) as store:
+    with opened_log(log, log_key) as store:
         index = svc.rotate_key(store, signer, new.public_key, now_or(time))
     _print_index(index, "key rotation", as_json)
 
@@ -243,6 +294,7 @@ def party_rotate(
 def party_revoke(
     log: str = LOG_OPT,
     key: Path = KEY_OPT,
+    log_key: Path | None = LOG_KEY_OPT,
     party: str = typer.Option(..., "--party", help="Party whose key is revoked."),
     revoked: str = typer.Option(..., "--key-id", help="Key id to revoke."),
     reason: str = typer.Option("unspecified", "--reason", help="Why the key is revoked."),
@@ -250,7 +302,7 @@ def party_revoke(
     as_json: bool = JSON_OPT,
 ) -> None:
     """Revoke a key (your own, or any party's if you are the inspectorate)."""
-    with opened_log(log) as store:
+    with opened_log(log, log_key) as store:
         index = svc.revoke_key(store, load_signer(key), party, revoked, reason, now_or(time))
     _print_index(index, "key revocation", as_json)
 
