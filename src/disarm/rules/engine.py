@@ -188,18 +188,18 @@ def _baselines(
     return base, notes
 
 
-def _stack(parts: list[pd.DataFrame], programme: Programme, ctx: Context) -> pd.DataFrame:
+def _stack(parts: list[dict[str, Any]], programme: Programme, ctx: Context) -> pd.DataFrame:
     """One findings table ordered by party, obligation and date.
 
     Rules return integer codes; they are concatenated and sorted as NumPy arrays and become
     categorical columns here, once (no per-row strings).
     """
     rules = programme.rules
-    sizes = np.array([len(p) for p in parts], dtype=np.int64)
+    sizes = np.array([len(p["party"]) for p in parts], dtype=np.int64)
     rule_codes = np.repeat(np.arange(len(rules)), sizes)
 
     def column(name: str) -> Any:
-        arrays = [p[name].to_numpy() for p in parts]
+        arrays = [p[name] for p in parts]
         return np.concatenate(arrays) if arrays else np.array([])
 
     party = column("party").astype(np.int64)

@@ -28,8 +28,15 @@ def unique_rows(frame: pd.DataFrame, columns: list[str]) -> tuple[Any, Any]:
     """Positions of the distinct rows of `frame[columns]` and, per row, its distinct row."""
     key = np.zeros(len(frame), dtype=np.int64)
     for column in columns:
-        codes, uniques = pd.factorize(frame[column], use_na_sentinel=False)
-        key, _ = pd.factorize(key * (len(uniques) + 1) + codes)
+        series = frame[column]
+        if isinstance(series.dtype, pd.CategoricalDtype):  # codes are free
+            codes, n = series.cat.codes.to_numpy(np.int64) + 1, len(series.cat.categories) + 1
+        elif series.dtype == bool:
+            codes, n = series.to_numpy(np.int64), 2
+        else:
+            codes, uniques = pd.factorize(series, use_na_sentinel=False)
+            n = len(uniques)
+        key, _ = pd.factorize(key * (n + 1) + codes)
     inverse, distinct = pd.factorize(key)
     first = np.empty(len(distinct), dtype=np.int64)
     first[inverse[::-1]] = np.arange(len(key))[::-1]
@@ -80,33 +87,27 @@ def evidence_text(frame: pd.DataFrame) -> pd.Series:
     if frame.empty:
         return pd.Series(out.astype(object), index=frame.index, dtype=object)
     kind = frame["kind"].to_numpy(dtype=object)
-    note = text(frame["note"])
-    note = np.where(note != "", join("; ", note), note)
-    extended = frame["extended"].fillna(False).to_numpy(dtype=bool)
-    ext = np.where(extended, " (extended)", "").astype(_S)
-    deadline = days(frame["deadline"])
     reporting = kind == "reporting"
     if reporting.any():
         f = frame[reporting]
         out[reporting] = join(
             "due ",
-            deadline[reporting],
-            ext[reporting],
+            days(f["deadline"]),
+            _extended(f),
             "; previous declaration ",
             days(f["evidence_date"]),
             "; declaration that met it ",
             days(f["reference_date"]),
-            note[reporting],
+            _note(f),
         )
     levels = ~reporting
     if levels.any():
         f = frame[levels].copy()
         if "op" not in f.columns:
             f["op"] = None
-        f["_ext"], f["_note"] = ext[levels], note[levels]
         f["_missing_on"] = f["date"].where(f["evidence_date"].isna())
         declared = by_unique(f, ["category", "value", "evidence_date", "_missing_on"], _declared)
-        rest = by_unique(f, [*_REST, "_ext", "_note"], _rest)
+        rest = by_unique(f, _REST, _rest)
         out[levels] = join(declared, rest)
     return pd.Series(out.astype(object), index=frame.index, dtype=object)
 
@@ -119,7 +120,19 @@ _REST = [
     "baseline",
     "reference_date",
     "deadline",
+    "extended",
+    "note",
 ]
+
+
+def _extended(f: pd.DataFrame) -> Text:
+    flags = f["extended"].fillna(False).to_numpy(dtype=bool)
+    return np.where(flags, " (extended)", "").astype(_S)
+
+
+def _note(f: pd.DataFrame) -> Text:
+    note = text(f["note"])
+    return np.where(note != "", join("; ", note), note)
 
 
 def _declared(f: pd.DataFrame) -> Text:
@@ -151,4 +164,4 @@ def _rest(f: pd.DataFrame) -> Text:
     )
     required = join("required ", symbol, " ", limit, base)
     clause = np.where(kind == "non-increase", join(previous, "; binding"), required)
-    return join(src, "; ", clause, " from ", days(f["deadline"]), text(f["_ext"]), text(f["_note"]))
+    return join(src, "; ", clause, " from ", days(f["deadline"]), _extended(f), _note(f))

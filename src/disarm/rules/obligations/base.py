@@ -152,8 +152,8 @@ class Obligation(Protocol):
         """The date from which the obligation binds `party`, extensions included."""
         ...
 
-    def evaluate(self, ctx: Context) -> pd.DataFrame:
-        """Findings for every party and evaluation date, columns FINDING_COLUMNS."""
+    def evaluate(self, ctx: Context) -> dict[str, np.ndarray[Any, Any]]:
+        """Findings for every party and evaluation date: FINDING_COLUMNS -> equal-length arrays."""
         ...
 
 
@@ -201,7 +201,7 @@ class Rule:
         end = self.terms(party).until
         return None if end is None else resolve_when(end, self.eif)
 
-    def evaluate(self, ctx: Context) -> pd.DataFrame:
+    def evaluate(self, ctx: Context) -> dict[str, np.ndarray[Any, Any]]:
         """Findings for every party and evaluation date (see `Obligation.evaluate`)."""
         raise NotImplementedError
 

@@ -10,9 +10,11 @@ import pandas as pd
 from disarm.rules.obligations.base import FINDING_COLUMNS, Context
 
 Array = np.ndarray[Any, Any]
+#: One rule's findings: finding column -> array, all of the same length (see `conform`).
+Findings = dict[str, Array]
 
 
-def long_findings(ctx: Context, keep: Array, columns: dict[str, Array]) -> pd.DataFrame:
+def long_findings(ctx: Context, keep: Array, columns: dict[str, Array]) -> Findings:
     """Flatten D × P matrices (or length-P per-party arrays) where `keep` is true.
 
     `columns` maps a finding column to an array of shape (D, P) or (P,); missing finding
@@ -27,31 +29,38 @@ def long_findings(ctx: Context, keep: Array, columns: dict[str, Array]) -> pd.Da
     for name, array in columns.items():
         full = np.broadcast_to(array, (n_dates, n_parties)) if array.ndim == 1 else array
         out[name] = full.ravel()[flat]
-    frame = pd.DataFrame(out)
-    return conform(frame)
+    return _complete(out, int(flat.sum()))
 
 
-def conform(frame: pd.DataFrame) -> pd.DataFrame:
-    """Add any missing finding column (empty) and order the columns.
+def conform(frame: pd.DataFrame) -> Findings:
+    """Findings from a DataFrame holding some finding columns (see `_complete`)."""
+    columns = {name: frame[name].to_numpy() for name in frame.columns}
+    for name in ("date", "deadline", "evidence_date", "reference_date"):
+        if name in frame.columns:
+            columns[name] = frame[name].to_numpy(dtype="datetime64[ns]")
+    return _complete(columns, len(frame))
+
+
+def _complete(columns: dict[str, Array], n: int) -> Findings:
+    """Add any missing finding column (empty), in the order of FINDING_COLUMNS, then `op`.
 
     Codes: `party` indexes ctx.parties, `status` STATUSES, `note` NOTES, `op` OPS and
     `evidence_source` ctx.source_names; -1 means none.
     """
-    for name in FINDING_COLUMNS:
-        if name not in frame.columns:
-            if name in ("limit", "value", "margin", "baseline"):
-                frame[name] = np.nan
-            elif name in ("evidence_date", "reference_date", "deadline"):
-                frame[name] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
-            elif name == "extended":
-                frame[name] = False
-            elif name == "note":
-                frame[name] = np.int16(0)
-            else:
-                frame[name] = np.int32(-1)
-    if "op" not in frame.columns:
-        frame["op"] = np.int8(-1)
-    return frame[[*FINDING_COLUMNS, "op"]]
+    for name in (*FINDING_COLUMNS, "op"):
+        if name in columns:
+            continue
+        if name in ("limit", "value", "margin", "baseline"):
+            columns[name] = np.full(n, np.nan)
+        elif name in ("evidence_date", "reference_date", "deadline"):
+            columns[name] = np.full(n, np.datetime64("NaT", "ns"))
+        elif name == "extended":
+            columns[name] = np.zeros(n, dtype=bool)
+        elif name == "note":
+            columns[name] = np.zeros(n, dtype=np.int16)
+        else:
+            columns[name] = np.full(n, -1, dtype=np.int32)
+    return {name: columns[name] for name in (*FINDING_COLUMNS, "op")}
 
 
 def date_matrix(ctx: Context) -> Array:

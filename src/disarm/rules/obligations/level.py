@@ -25,7 +25,7 @@ from disarm.rules.obligations.base import (
     Context,
     Rule,
 )
-from disarm.rules.obligations.frames import date_matrix, long_findings
+from disarm.rules.obligations.frames import Findings, date_matrix, long_findings
 
 Array = np.ndarray[Any, Any]
 
@@ -50,7 +50,7 @@ class LevelRule(Rule):
         """
         return np.full(len(self.parties), np.inf)
 
-    def evaluate(self, ctx: Context) -> pd.DataFrame:
+    def evaluate(self, ctx: Context) -> Findings:
         m = ctx.matrix(self.category)
         limit, ops = self.limits(ctx)
         dates = date_matrix(ctx)

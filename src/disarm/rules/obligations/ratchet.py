@@ -23,7 +23,7 @@ from disarm.rules.obligations.base import (
     Context,
     Rule,
 )
-from disarm.rules.obligations.frames import date_matrix, long_findings
+from disarm.rules.obligations.frames import Findings, date_matrix, long_findings
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class NonIncreaseRule(Rule):
 
     kind: ClassVar[str] = "non-increase"
 
-    def evaluate(self, ctx: Context) -> pd.DataFrame:
+    def evaluate(self, ctx: Context) -> Findings:
         m = ctx.matrix(self.category)
         dates = date_matrix(ctx)
         due = self.deadlines()[None, :]

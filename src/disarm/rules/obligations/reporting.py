@@ -35,7 +35,7 @@ from disarm.rules.obligations.base import (
     Context,
     Rule,
 )
-from disarm.rules.obligations.frames import conform
+from disarm.rules.obligations.frames import Findings, conform
 from disarm.rules.timing import Duration, resolve_when, shift_dates, to_datetime64
 
 _COLUMNS = ["party", "date", "reference_date", "has_value", "window_start", "evidence_date"]
@@ -76,7 +76,7 @@ class ReportingRule(Rule):
         events["date"] = events["date"].astype("datetime64[ns]")
         return events
 
-    def evaluate(self, ctx: Context) -> pd.DataFrame:
+    def evaluate(self, ctx: Context) -> Findings:
         events = self.events(ctx)
         horizon = ctx.horizon
         frame = pd.concat(
