@@ -172,11 +172,14 @@ def _declarations(programme: Programme, programme_name: str, path: Path | None) 
     )
 
 
-def _row(record: dict[Any, Any]) -> dict[str, Any]:
+def _row(record: dict[Any, Any], display: bool = False) -> dict[str, Any]:
+    """A verdict or summary row with JSON-friendly values (whole floats as ints to display)."""
     out: dict[str, Any] = {}
     for k, v in record.items():
         if isinstance(v, float) and math.isnan(v):
             out[str(k)] = None
+        elif display and isinstance(v, float) and v.is_integer():
+            out[str(k)] = int(v)
         elif isinstance(v, pd.Timestamp):
             out[str(k)] = v.date().isoformat()
         elif v is pd.NaT:
@@ -221,7 +224,7 @@ def comply_cmd(
             raise BadInput(f"--party {', '.join(unknown)}: not a party of {p.id}")
         verdicts = verdicts[verdicts["party"].isin(party)]
         summary = summary[summary["party"].isin(party)]
-    rows = [_row(r) for r in verdicts.to_dict("records")]
+    rows = [_row(r, display=not as_json) for r in verdicts.to_dict("records")]
     failed = bool((verdicts["status"] == NON_COMPLIANT).any())
     if as_json:
         print_json(
