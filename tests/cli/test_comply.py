@@ -101,3 +101,20 @@ def test_baselines_file(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped
     assert r34[0]["status"] == "non-compliant" and r34[0]["limit"] == 800
     base.write_text("[1, 2]")
     assert cli("comply", "-p", "model", "-d", str(decl), "--baselines", str(base)).exit_code == 2
+
+
+def test_russia_stops_reporting_in_2023(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("comply", "-p", "new-start", "--as-of", "2023-06-01", "--party", "RUS", "--json")
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    reports = {v["date"]: v for v in data["verdicts"] if v["obligation"] == "NS-DATA"}
+    assert reports["2022-10-16"]["status"] == "no-data"  # Sep 2022 figures not in the dataset
+    assert reports["2023-04-16"]["status"] == "non-compliant"
+    assert "missing" in reports["2023-04-16"]["note"]
+    keys = set(data["verdicts"][0])
+    assert keys >= {
+        "party", "obligation", "kind", "phase", "category", "date", "status", "limit", "value",
+        "margin", "deadline", "evidence", "extended", "evidence_date", "evidence_source",
+        "reference_date", "baseline", "note", "rule_source",
+    }  # fmt: skip
+    assert set(data) == {"programme", "as_of", "horizon", "non_compliant", "verdicts", "summary"}
