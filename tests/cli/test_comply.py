@@ -118,3 +118,12 @@ def test_russia_stops_reporting_in_2023(cli) -> None:  # type: ignore[no-untyped
         "reference_date", "baseline", "note", "rule_source",
     }  # fmt: skip
     assert set(data) == {"programme", "as_of", "horizon", "non_compliant", "verdicts", "summary"}
+
+
+def test_status_filter(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("comply", "-p", "new-start", "--status", "no-data", "--json")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert {v["status"] for v in data["verdicts"]} == {"no-data"} and len(data["verdicts"]) == 5
+    assert "194 verdicts" in result.stderr
+    assert cli("comply", "-p", "new-start", "--status", "bogus").exit_code == 2

@@ -16,6 +16,7 @@ from disarm.cli.output import emit, print_json, stderr, stdout
 from disarm.errors import BadInput
 from disarm.rules import (
     NON_COMPLIANT,
+    STATUSES,
     Programme,
     builtin_names,
     evaluate,
@@ -210,6 +211,12 @@ def comply_cmd(
     party: list[str] | None = typer.Option(
         None, "--party", help="Show only this party (repeat for several)."
     ),
+    status: list[str] | None = typer.Option(
+        None,
+        "--status",
+        help="Show only verdicts with this status (repeatable: compliant, non-compliant, "
+        "not-yet-due, no-data); the summary and the exit code still count every verdict.",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print verdicts and summary as JSON."),
     as_csv: bool = typer.Option(False, "--csv", help="Print the verdict table as CSV."),
 ) -> None:
@@ -224,8 +231,14 @@ def comply_cmd(
             raise BadInput(f"--party {', '.join(unknown)}: not a party of {p.id}")
         verdicts = verdicts[verdicts["party"].isin(party)]
         summary = summary[summary["party"].isin(party)]
-    rows = [_row(r, display=not as_json) for r in verdicts.to_dict("records")]
     failed = bool((verdicts["status"] == NON_COMPLIANT).any())
+    counts = verdicts["status"].value_counts()
+    if status:
+        unknown = [s for s in status if s not in STATUSES]
+        if unknown:
+            raise BadInput(f"--status {', '.join(unknown)}: use {', '.join(STATUSES)}")
+        verdicts = verdicts[verdicts["status"].isin(status)]
+    rows = [_row(r, display=not as_json) for r in verdicts.to_dict("records")]
     if as_json:
         print_json(
             {
@@ -242,9 +255,8 @@ def comply_cmd(
     else:
         emit(rows, columns=TABLE_COLUMNS, title=f"{p.title}: verdicts")
         emit([_row(r) for r in summary.to_dict("records")], title="Summary per party and phase")
-    counts = verdicts["status"].value_counts()
     stderr.print(
-        f"{p.id}: {len(verdicts)} verdicts; "
+        f"{p.id}: {int(counts.sum())} verdicts; "
         + ", ".join(f"{k} {int(counts.get(k, 0))}" for k in sorted(counts.index))
         + (f" (as of {result.as_of})" if result.as_of else "")
     )
