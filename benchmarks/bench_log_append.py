@@ -69,7 +69,7 @@ def main() -> None:
         print(f"pymerkle SqliteTree.append_entries:   {fmt_rate(peer)}")
         one = run_disarm(str(work / "one"), args.entries, args.batch, workers=1)
         print(f"disarm log, 1 process:                {fmt_rate(one)}   {one / peer:.2f}x pymerkle")
-        ours = run_disarm(str(work / "all"), args.entries, args.batch)
+        ours = run_disarm(str(work / "all"), args.entries, args.batch, workers=cores())
         used = disk_bytes(work / "all")
         print(
             f"disarm log, {cores()} processes:              {fmt_rate(ours)}   "

@@ -26,6 +26,7 @@ from disarm.errors import BadInput, NotFound, VerificationError
 from disarm.service.logbook import Logbook, check_log_key
 from disarm.store import TiledLog, create_log, is_postgres_url, open_log
 from disarm.store.audit import audit as audit_log
+from disarm.store.tiled import idle_workers
 from disarm.tlog.bundle import ProofBundle, parse_bundle, verify_bundle
 from disarm.tlog.checkpoint import Checkpoint
 from disarm.tlog.note import Signer, Verifier, generate_key, split_note
@@ -385,7 +386,7 @@ def audit(
         None, "--key", help="The log's verifier key (string or file; default DIR/log.vkey)."
     ),
     workers: int = typer.Option(
-        0, "--workers", min=0, help="Worker processes (default: one per core)."
+        0, "--workers", min=0, help="Worker processes (default: one per idle core)."
     ),
     quiet: bool = QUIET_OPT,
     as_json: bool = JSON_OPT,
@@ -404,7 +405,7 @@ def audit(
             own = Signer.from_key_string(_read_text(Path(target) / KEY_FILE, "key").strip())
             if own.verifier_key() != vkey:
                 raise VerificationError(f"{Path(target) / KEY_FILE} does not match the log key")
-        n = workers or store.workers
+        n = workers or store.workers or idle_workers()
         started = time.perf_counter()
         with progress(not quiet and stderr.is_terminal) as bar:
             task = bar.add_task("auditing", total=store.size)

@@ -25,7 +25,6 @@ from disarm.tlog.tiles import (
     TILE_HEIGHT,
     TILE_WIDTH,
     Tile,
-    bundle_leaf_hashes,
     encode_bundle,
     full_tile_tree,
     leaf_hashes,
@@ -106,24 +105,18 @@ def hash_segment(prefix: bytes, entries: Sequence[bytes]) -> tuple[bytes, bytes,
     return encode_bundle(entries), hashes, interiors, roots
 
 
-def _fork_segment(encoded: memoryview, shared: mmap.mmap, offset: int, count: int) -> int:
-    """Start a child hashing one tile-aligned run of bundle-encoded entries into ``shared``.
-
-    The child reads one bytes object (the encoded batch) rather than the list of entries:
-    touching a million entry objects would copy every page they sit on (reference counts
-    defeat copy-on-write).
-    """
+def _fork_segment(entries: Sequence[bytes], shared: mmap.mmap, offset: int) -> int:
+    """Start a child that runs `hash_segment` on a tile-aligned run of entries and writes the
+    four results, one after the other, into ``shared`` at ``offset``; return its pid."""
     pid = os.fork()
     if pid == 0:  # pragma: no cover - runs in the child
         code = 1
         try:
-            hashes, n = bundle_leaf_hashes(bytes(encoded))
-            if n == count:
-                at = offset
-                for part in (hashes, *_tile_trees(hashes)):
-                    shared[at : at + len(part)] = part
-                    at += len(part)
-                code = 0
+            at = offset
+            for part in hash_segment(b"", entries):
+                shared[at : at + len(part)] = part
+                at += len(part)
+            code = 0
         finally:
             os._exit(code)
     return pid
@@ -134,63 +127,59 @@ def hash_level0(
 ) -> tuple[bytes, bytes, bytes, bytes]:
     """`hash_segment` over the whole batch, split at tile boundaries across worker processes.
 
-    This process encodes the batch and hashes the first part; each child hashes a later part
-    from the encoded bytes and writes its results into one shared anonymous mapping (no
-    pickling, no pipe). A part whose child fails is redone here.
+    Children are forked first (they read their entries through copy-on-write memory) and write
+    their results into one shared anonymous mapping: no pickling, no pipe. This process hashes
+    the first part meanwhile. A part whose child fails is redone here.
     """
     m = len(entries)
     if workers <= 1 or m < PARALLEL_THRESHOLD or not hasattr(os, "fork"):
         return hash_segment(prefix, entries)
-    encoded = encode_bundle(entries)
     first = (TILE_WIDTH - (len(prefix) // HASH_SIZE)) % TILE_WIDTH  # new entries closing a tile
-    tiles_after = (m - first) // TILE_WIDTH
-    # This process also encodes and writes: give it a smaller share of the hashing.
-    share = max(0, tiles_after // (2 * workers - 1))
-    per = -(-(tiles_after - share) // max(1, workers - 1))
-    cuts = [0, first + share * TILE_WIDTH]
+    per = -(-((m - first) // TILE_WIDTH) // workers) * TILE_WIDTH
+    cuts = [0, min(m, first + per)]
     while cuts[-1] < m:
-        cuts.append(min(m, cuts[-1] + per * TILE_WIDTH))
-    byte_cuts = [0]
-    for k in range(1, len(cuts)):
-        part = entries[cuts[k - 1] : cuts[k]]
-        byte_cuts.append(byte_cuts[-1] + sum(map(len, part)) + 2 * len(part))
-    view = memoryview(encoded)
-    jobs = []  # (pid, first entry, count, offset in shared)
+        cuts.append(min(m, cuts[-1] + per))
+    jobs = []  # (segment, offset in shared, sizes of its four results)
     total = 0
     for k in range(1, len(cuts) - 1):
-        count = cuts[k + 1] - cuts[k]
-        full = count // TILE_WIDTH
-        jobs.append((k, count, total))
-        total += count * HASH_SIZE + full * (INTERIOR_BYTES + HASH_SIZE)
+        seg = entries[cuts[k] : cuts[k + 1]]
+        full = len(seg) // TILE_WIDTH
+        sizes = (
+            sum(map(len, seg)) + 2 * len(seg),
+            len(seg) * HASH_SIZE,
+            full * INTERIOR_BYTES,
+            full * HASH_SIZE,
+        )
+        jobs.append((seg, total, sizes))
+        total += sum(sizes)
     shared = mmap.mmap(-1, max(1, total))
+    view = memoryview(shared)
+    slices: list[memoryview] = []
     try:
-        pids = [
-            _fork_segment(view[byte_cuts[k] : byte_cuts[k + 1]], shared, off, count)
-            for k, count, off in jobs
-        ]
-        hashes = leaf_hashes(entries[: cuts[1]])
-        parts = [(hashes, *_tile_trees(prefix + hashes if prefix else hashes))]
-        for pid, (k, count, off) in zip(pids, jobs, strict=True):
+        pids = [_fork_segment(seg, shared, off) for seg, off, _ in jobs]
+        parts: list[Sequence[bytes | memoryview]] = [hash_segment(prefix, entries[: cuts[1]])]
+        for pid, (seg, off, sizes) in zip(pids, jobs, strict=True):
             _, status = os.waitpid(pid, 0)
             if status != 0:
-                parts.append(hash_segment(b"", entries[cuts[k] : cuts[k + 1]])[1:])
+                parts.append(hash_segment(b"", seg))
                 continue
-            full = count // TILE_WIDTH
-            lengths = (count * HASH_SIZE, full * INTERIOR_BYTES, full * HASH_SIZE)
             out = []
-            for length in lengths:
-                out.append(shared[off : off + length])
+            for length in sizes:
+                out.append(view[off : off + length])
                 off += length
-            parts.append((out[0], out[1], out[2]))
+            slices += out
+            parts.append(out)
+        return (
+            b"".join(p[0] for p in parts),
+            b"".join(p[1] for p in parts),
+            b"".join(p[2] for p in parts),
+            b"".join(p[3] for p in parts),
+        )
     finally:
+        for piece in slices:
+            piece.release()
         view.release()
         shared.close()
-    return (
-        encoded,
-        b"".join(p[0] for p in parts),
-        b"".join(p[1] for p in parts),
-        b"".join(p[2] for p in parts),
-    )
 
 
 def build_update(frontier: Frontier, entries: Sequence[bytes], *, workers: int = 1) -> Update:

@@ -43,7 +43,7 @@ from pathlib import Path
 from disarm.errors import BadInput, Conflict, NotFound, VerificationError
 from disarm.store import journal
 from disarm.store.batch import Frontier, Update, build_update
-from disarm.store.tiled import TiledLog
+from disarm.store.tiled import TiledLog, idle_workers
 from disarm.tlog.hashing import HASH_SIZE
 from disarm.tlog.tiles import (
     FULL_TILE_BYTES,
@@ -396,7 +396,8 @@ class DirectoryLog(TiledLog):
                     end = record.offset  # torn: the entries never reached the disk whole
                     break
                 entries = decode_bundle(payload, source=str(self.path / DATA))
-                self._apply(build_update(self.frontier, entries, workers=self.workers), None)
+                workers = self.workers or idle_workers()
+                self._apply(build_update(self.frontier, entries, workers=workers), None)
             else:
                 self._apply(None, record.payload.decode("utf-8"))
         os.ftruncate(self._journal_fd, end)
