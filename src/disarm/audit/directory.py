@@ -58,7 +58,7 @@ def default_checks(pins: Pins) -> list[Check]:
     from disarm.audit.findings import CustodyCheck, FindingsCheck, InspectionCheck
     from disarm.audit.outputs import InventoryCheck, OutputsCheck
     from disarm.audit.policy import CosignedFilesCheck, PolicyCheck
-    from disarm.audit.rounds import AggregatesCheck, SelectionCheck
+    from disarm.audit.rounds import AggregatesCheck, PlanCheck, SelectionCheck
     from disarm.audit.verdicts import BalanceCheck, VerdictCheck
 
     return [
@@ -72,6 +72,7 @@ def default_checks(pins: Pins) -> list[Check]:
         CosignedFilesCheck(),
         EscrowCheck(),
         AggregatesCheck(),
+        PlanCheck(),
         SelectionCheck(),
         CustodyCheck(),
         InspectionCheck(),

@@ -1,20 +1,24 @@
 """Custody sequences, inspection results and the findings, re-derived from the log.
 
-* `CustodyCheck`: all `custody.event` rows, in log order, form a custody record that
-  `disarm.inspect.custody.validate_custody` replays; its findings are derived findings.
-* `InspectionCheck`: every `inspection.result` inspects exactly the sites its selection chose;
-  the reveals it cites open those sites (regions) of the selected declaration; every item found
-  is confronted with the openings (`check_found_item`) and every tag with the custody record
-  (a tag last seen on an item recorded dismantled reappearing on a live item).
-* `FindingsCheck`: the findings derived above and from the balance alarms are exactly the
-  `finding.issued` statements (same kind, code, party and item; none missing, none invented),
-  and each finding's evidence and plan reference name earlier entries.
+The derivations are the pure functions of `disarm.demo.derive` (the demo's own contract for
+"any verifier"), fed only with payloads this verification has already checked:
+
+* `CustodyCheck`: every state's `custody.event` rows, in log order, replayed by
+  `validate_custody` at the end of each run of that state's custody statements (the moment the
+  inspectorate had them); every finding so derived (once per code, item and message) is a
+  custody finding.
+* `InspectionCheck`: every `inspection.result` inspects exactly the sites its selection chose,
+  cites reveals of the selected declaration that open those sites (regions), and every item
+  found is confronted with the openings and every tag with the custody record as logged before
+  the result (`site_findings`).
+* `FindingsCheck`: the findings derived above, and one balance alarm per facility at its first
+  evaluation with a Page alarm, are exactly the `finding.issued` statements — same kind, code,
+  party, item, message (balance alarms: evidence) and evidence — none missing, none invented;
+  each cites the latest `inspection.plan` and states the probability that plan gave.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from typing import Any
 
@@ -22,20 +26,23 @@ from disarm.audit.context import AuditContext
 from disarm.audit.model import CheckResult, Mismatch
 from disarm.audit.policy import fail_at, payload
 from disarm.audit.rounds import resolve
-from disarm.crypto.commitments import Item
-from disarm.crypto.continuity import check_found_item
+from disarm.crypto.continuity import DeclarationView
 from disarm.demo import statements as demo
-from disarm.errors import BadInput
-from disarm.inspect.custody import validate_custody
-from disarm.inspect.custody_events import Event, State, parse_events
+from disarm.demo.derive import CustodyIndex, custody_findings, site_findings
 
 __all__ = ["CustodyCheck", "FindingsCheck", "InspectionCheck"]
 
-FindingKey = tuple[str, str, str, str | None]
+#: (kind, code, party, item, message or None, evidence indexes)
+FindingKey = tuple[str, str, str, str | None, str | None, tuple[int, ...]]
 
 
-def _derived(ctx: AuditContext) -> list[tuple[FindingKey, int]]:
-    out: list[tuple[FindingKey, int]] = ctx.facts.setdefault("derived_findings", [])
+#: A derived finding: its key, the entry it was derived at, and its source (which plan figure
+#: it states: "custody" none, "site" the sampling probability, "balance" the Monte Carlo one).
+Derived = tuple[FindingKey, int, str]
+
+
+def _derived(ctx: AuditContext) -> list[Derived]:
+    out: list[Derived] = ctx.facts.setdefault("derived_findings", [])
     return out
 
 
@@ -44,56 +51,50 @@ def _type(ctx: AuditContext, type_: str) -> list[int]:
     return by_type.get(type_, [])
 
 
+def _issuer(ctx: AuditContext, index: int) -> str:
+    statements = ctx.facts.setdefault("statement_at", dict(ctx.statements))
+    return str(statements[index].statement.issuer)
+
+
 class CustodyCheck:
     name = "custody"
     title = "every chain-of-custody sequence replayed"
 
     def run(self, ctx: AuditContext) -> CheckResult:
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(demo.CUSTODY_COLUMNS)
-        line_at: dict[int, tuple[int, str]] = {}
-        line = 1
-        for index in _type(ctx, "custody.event"):
+        rows: dict[str, list[tuple[str, ...]]] = {}
+        seen: set[tuple[str, str, str, str]] = set()
+        indexes = _type(ctx, "custody.event")
+        events = 0
+        for n, index in enumerate(indexes):
             ev = payload(ctx, index)
-            issuer = dict(ctx.statements)[index].statement.issuer
-            if issuer != demo.INSPECTORATE:
+            if _issuer(ctx, index) != demo.INSPECTORATE:
                 raise fail_at(ctx, index, "custody events not issued by the inspectorate")
-            for row in ev.events:
-                writer.writerow(row)
-                line += 1
-                line_at[line] = (index, ev.party)
-        try:
-            events = parse_events(buf.getvalue(), source="custody.event rows")
-        except BadInput as exc:
-            raise Mismatch(f"the custody events do not parse: {exc.diagnostics()}") from exc
-        findings = validate_custody(events)
-        for f in findings:
-            at = line_at.get(f.evidence[0].line) if f.evidence else None
-            party = at[1] if at else _party_of_item(ctx, f.item, events, line_at)
-            _derived(ctx).append((("custody", f.code, party, f.item), at[0] if at else -1))
-        ctx.facts["custody_events"] = events
-        ctx.facts["custody_party"] = {e.item: line_at[e.line][1] for e in events}
+            rows.setdefault(ev.party, []).extend(ev.events)
+            events += len(ev.events)
+            following = indexes[n + 1] if n + 1 < len(indexes) else None
+            if following == index + 1 and payload(ctx, following).party == ev.party:
+                continue  # the run of this state's custody statements goes on
+            try:
+                found = custody_findings(rows[ev.party])
+            except (ValueError, KeyError) as exc:
+                raise fail_at(ctx, index, f"the custody rows do not parse: {exc}") from None
+            for code, item, message in found:
+                if (ev.party, code, item, message) in seen:
+                    continue
+                seen.add((ev.party, code, item, message))
+                key = ("custody", code, ev.party, item, message, (index,))
+                _derived(ctx).append((key, index, "custody"))
         return CheckResult(
             self.name,
             self.title,
-            checked=len(events),
+            checked=events,
             unit="events",
             figures={
-                "items": len({e.item for e in events}),
-                "statements": len(_type(ctx, "custody.event")),
-                "findings": len(findings),
+                "statements": len(indexes),
+                "items": len({r[0] for rs in rows.values() for r in rs}),
+                "findings": len(seen),
             },
         )
-
-
-def _party_of_item(
-    ctx: AuditContext, item: str, events: list[Event], line_at: dict[int, tuple[int, str]]
-) -> str:
-    for e in events:
-        if e.item == item:
-            return line_at[e.line][1]
-    return ""
 
 
 class InspectionCheck:
@@ -104,10 +105,12 @@ class InspectionCheck:
         escrow = ctx.escrow
         assert escrow is not None
         selected: dict[int, tuple[str, list[str], int]] = ctx.facts["selected"]
-        events: list[Event] = ctx.facts.get("custody_events", [])
+        custody_at = _type(ctx, "custody.event")
         found_items = 0
         for index in _type(ctx, "inspection.result"):
             res = payload(ctx, index)
+            if _issuer(ctx, index) != demo.INSPECTORATE:
+                raise fail_at(ctx, index, "an inspection result not issued by the inspectorate")
             sel_at = resolve(ctx, index, res.selection, "inspection.selection", None, "the result")
             party, sites, decl = selected[sel_at]
             if party != res.party:
@@ -119,58 +122,41 @@ class InspectionCheck:
                     computed=res.party,
                 )
             inspected = [s.site for s in res.sites]
-            if sorted(inspected) != sorted(sites):
+            if inspected != sites:
                 raise fail_at(
                     ctx,
                     index,
                     "the sites inspected are not the sites selected",
-                    expected=sorted(sites),
-                    computed=sorted(inspected),
+                    expected=sites,
+                    computed=inspected,
                 )
             record = escrow.declarations[decl]
-            view = record.view()
-            tags = _tag_history(events, res.date)
+            custody = CustodyIndex()
+            for i in custody_at:
+                if i < index:
+                    custody.add(i, payload(ctx, i))
+            opened = {
+                item_id: (item, ref)
+                for item_id, (item, ref) in record.state.items().items()
+                if ref < index
+            }
+            regions = {r: i for r, i in record.state.regions.items() if i < index}
+            view = DeclarationView(
+                decl, opened, regions, set(regions) == set(record.public.layout.regions)
+            )
             for site in res.sites:
-                for r in site.reveals:
-                    if escrow.reveal_of.get(r) != decl or r >= index:
-                        raise fail_at(
-                            ctx,
-                            index,
-                            f"entry {r} is not an earlier reveal of the "
-                            f"selected declaration (log entry {decl})",
-                        )
-                    target = dict(ctx.statements)[r].statement.payload.get("target")
-                    if target != site.site:
-                        raise fail_at(
-                            ctx, index, f"reveal {r} opens {target!r}, not the site {site.site!r}"
-                        )
-                if site.site not in record.state.regions:
-                    raise fail_at(
-                        ctx,
-                        index,
-                        f"site {site.site!r} was inspected but its region is not revealed",
+                self._reveals(ctx, index, site, decl)
+                found_items += len(site.found)
+                for f in site_findings(view, site.site, site.found, custody, index):
+                    key = (
+                        f.kind,
+                        f.code,
+                        party,
+                        f.item or None,
+                        f.message,
+                        tuple(e.index for e in f.evidence),
                     )
-                for found in site.found:
-                    found_items += 1
-                    item = Item.from_json(
-                        {
-                            "id": found.id,
-                            "category": found.category,
-                            "region": site.site,
-                            "status": found.category,
-                        }
-                    )
-                    finding = check_found_item(view, item)
-                    if finding is not None:
-                        _derived(ctx).append(
-                            ((finding.kind.value, finding.kind.value, party, found.id), index)
-                        )
-                    if found.tag and tags.get(found.tag) is not None:
-                        _owner, state = tags[found.tag]
-                        if state is State.DISMANTLED or state in _AFTER_DISMANTLED:
-                            _derived(ctx).append(
-                                (("dismantled-item-reappeared", "tag", party, found.id), index)
-                            )
+                    _derived(ctx).append((key, index, "site"))
         return CheckResult(
             self.name,
             self.title,
@@ -179,22 +165,29 @@ class InspectionCheck:
             figures={"items_found": found_items},
         )
 
-
-_AFTER_DISMANTLED = {State.COMPONENTS_SEPARATED, State.MATERIAL_IN_SAFEGUARDED_STORAGE}
-
-
-def _tag_history(events: list[Event], before: str) -> dict[str, tuple[str, State | None]]:
-    """For each tag: the item it was applied to and that item's last state before `before`."""
-    owner: dict[str, str] = {}
-    state: dict[str, State | None] = {}
-    for e in sorted(events, key=lambda e: e.time):
-        if e.time.date().isoformat() > before:
-            continue
-        if e.tag and e.item not in owner.values():
-            owner.setdefault(e.tag, e.item)
-        if e.event.state is not None:
-            state[e.item] = e.event.state
-    return {t: (i, state.get(i)) for t, i in owner.items()}
+    def _reveals(self, ctx: AuditContext, index: int, site: Any, decl: int) -> None:
+        escrow = ctx.escrow
+        assert escrow is not None
+        if not site.reveals:
+            raise fail_at(ctx, index, f"site {site.site!r} was inspected without a reveal")
+        for r in site.reveals:
+            if escrow.reveal_of.get(r) != decl or r >= index:
+                raise fail_at(
+                    ctx,
+                    index,
+                    f"entry {r} is not an earlier reveal of the selected "
+                    f"declaration (log entry {decl})",
+                )
+            statements = ctx.facts.setdefault("statement_at", dict(ctx.statements))
+            body = statements[r].statement.payload
+            if body.get("kind") != "region" or body.get("target") != site.site:
+                raise fail_at(
+                    ctx,
+                    index,
+                    f"reveal {r} does not open the region of site {site.site!r}",
+                    expected=site.site,
+                    computed=body.get("target"),
+                )
 
 
 class FindingsCheck:
@@ -202,26 +195,22 @@ class FindingsCheck:
     title = "the findings logged are exactly the findings re-derived"
 
     def run(self, ctx: AuditContext) -> CheckResult:
-        derived = list(_derived(ctx))
-        for (party, _area), reports in ctx.facts.get("balance_history", {}).items():
-            alarm = next((r for r in reports if r.evaluation.first_alarm is not None), None)
-            if alarm is not None:
-                derived.append((("balance-alarm", "page-sitmuf", party, None), -1))
+        derived = list(_derived(ctx)) + self._balance_alarms(ctx)
+        source = {k: src for k, _, src in derived}
         logged: list[tuple[FindingKey, int]] = []
         for index in _type(ctx, "finding.issued"):
             f = payload(ctx, index)
-            if dict(ctx.statements)[index].statement.issuer != demo.INSPECTORATE:
+            if _issuer(ctx, index) != demo.INSPECTORATE:
                 raise fail_at(ctx, index, "a finding not issued by the inspectorate")
             for ev in f.evidence:
                 if ev.index >= index:
                     raise fail_at(ctx, index, f"evidence entry {ev.index} is not earlier")
-            if f.plan is not None:
-                resolve(ctx, index, f.plan, "inspection.plan", demo.INSPECTORATE, "the finding")
-            logged.append(((f.kind, _code(f), f.party, f.item), index))
-        want = Counter(k for k, _ in derived)
+            message = None if f.kind == "balance-alarm" else f.message
+            key = (f.kind, f.code, f.party, f.item, message, tuple(e.index for e in f.evidence))
+            logged.append((key, index))
+        want = Counter(k for k, _, _ in derived)
         got = Counter(k for k, _ in logged)
-        missing = want - got
-        invented = got - want
+        invented, missing = got - want, want - got
         if invented:
             key = next(iter(invented))
             at = next(i for k, i in logged if k == key)
@@ -230,18 +219,23 @@ class FindingsCheck:
                 at,
                 "a finding is logged that the log does not support",
                 expected="no such finding",
-                computed=list(key),
+                computed=_show(key),
             )
         if missing:
             key = next(iter(missing))
-            at = next(i for k, i in derived if k == key)
+            at = next(i for k, i, _ in derived if k == key)
             raise Mismatch(
-                f"a finding the log supports was not issued (derived from entry {at})",
-                index=at if at >= 0 else None,
-                expected=list(key),
+                f"a finding the log supports (derived at entry {at}) was not issued",
+                index=at,
+                expected=_show(key),
                 computed="not logged",
             )
-        ctx.facts["findings_logged"] = logged
+        plans = _type(ctx, "inspection.plan")
+        for key, index in logged:
+            self._plan(ctx, index, payload(ctx, index), plans, source[key])
+        ctx.facts["verified_findings"] = [
+            {"index": i, "kind": k[0], "code": k[1], "party": k[2], "item": k[3]} for k, i in logged
+        ]
         return CheckResult(
             self.name,
             self.title,
@@ -250,10 +244,65 @@ class FindingsCheck:
             figures=dict(Counter(k[0] for k, _ in logged)),
         )
 
+    def _balance_alarms(self, ctx: AuditContext) -> list[Derived]:
+        out: list[Derived] = []
+        reports: dict[str, list[int]] = {}
+        alarmed: set[str] = set()
+        for index in _type(ctx, "inspection.balance"):
+            rep = payload(ctx, index)
+            reports.setdefault(rep.party, []).append(index)
+            if rep.evaluation.first_alarm is not None and rep.party not in alarmed:
+                alarmed.add(rep.party)
+                key = (
+                    "balance-alarm",
+                    "page-sitmuf",
+                    rep.party,
+                    None,
+                    None,
+                    tuple(reports[rep.party]),
+                )
+                out.append((key, index, "balance"))
+        return out
 
-def _code(f: Any) -> str:
-    if f.kind in ("hidden-item", "misdeclared"):
-        return str(f.kind)
-    if f.kind == "dismantled-item-reappeared":
-        return "tag"
-    return str(f.code)
+    def _plan(self, ctx: AuditContext, index: int, f: Any, plans: list[int], src: str) -> None:
+        earlier = [p for p in plans if p < index]
+        if not earlier:
+            raise fail_at(ctx, index, "a finding before any inspection plan")
+        latest = earlier[-1]
+        if f.plan is None or f.plan.index != latest:
+            raise fail_at(
+                ctx,
+                index,
+                "the finding does not cite the latest inspection plan",
+                expected=latest,
+                computed=None if f.plan is None else f.plan.index,
+            )
+        resolve(ctx, index, f.plan, "inspection.plan", demo.INSPECTORATE, "the finding")
+        plan = {s.party: s for s in payload(ctx, latest).states}.get(f.party)
+        if plan is None:
+            raise fail_at(ctx, index, f"the plan has no figures for {f.party}")
+        stated = {
+            "custody": None,
+            "site": plan.detection[0].p_cumulative,
+            "balance": plan.balance_detection,
+        }[src]
+        if f.stated_probability != stated:
+            raise fail_at(
+                ctx,
+                index,
+                "the finding states another detection probability than its plan",
+                expected=stated,
+                computed=f.stated_probability,
+            )
+
+
+def _show(key: FindingKey) -> dict[str, Any]:
+    kind, code, party, item, message, evidence = key
+    return {
+        "kind": kind,
+        "code": code,
+        "party": party,
+        "item": item,
+        "message": message,
+        "evidence": list(evidence),
+    }

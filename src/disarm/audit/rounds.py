@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any
 
 from disarm.audit.context import AuditContext
@@ -21,9 +22,10 @@ from disarm.crypto.escrow import COMMIT_TYPE
 from disarm.demo import statements as demo
 from disarm.errors import BadInput, VerificationError
 from disarm.inspect.record import verify_selection
+from disarm.stats.sampling import combined_nondetection, nondetection_exact
 from disarm.tlog.note import split_note
 
-__all__ = ["AggregatesCheck", "SelectionCheck", "resolve"]
+__all__ = ["AggregatesCheck", "PlanCheck", "SelectionCheck", "resolve"]
 
 
 def resolve(ctx: AuditContext, at: int, ref: Any, type_: str, issuer: str | None, what: str) -> int:
@@ -221,4 +223,65 @@ class SelectionCheck:
             checked=len(selected),
             unit="selections",
             figures={"sites_selected": sum(len(s[1]) for s in selected.values())},
+        )
+
+
+class PlanCheck:
+    name = "plans"
+    title = "detection probabilities stated before each round's selection"
+
+    def run(self, ctx: AuditContext) -> CheckResult:
+        states = ctx.facts["states"]
+        scenario = ctx.facts["scenario"]
+        statements = dict(ctx.statements)
+        figures = 0
+        indexes = _indexes(ctx, "inspection.plan")
+        for index in indexes:
+            plan = payload(ctx, index)
+            if statements[index].statement.issuer != demo.INSPECTORATE:
+                raise fail_at(ctx, index, "an inspection plan not issued by the inspectorate")
+            if (
+                not 0 <= plan.round < len(scenario.rounds)
+                or plan.date != scenario.rounds[plan.round]
+            ):
+                raise fail_at(
+                    ctx, index, f"round {plan.round} ({plan.date}) is not a round of the scenario"
+                )
+            if sorted(s.party for s in plan.states) != sorted(states):
+                raise fail_at(ctx, index, "the plan does not cover every state")
+            for s in plan.states:
+                sites = len(states[s.party].sites)
+                k = states[s.party].sites_per_round
+                if (s.population, s.sites) != (sites, k):
+                    raise fail_at(
+                        ctx,
+                        index,
+                        f"{s.party}: the plan's sites are not the scenario's",
+                        expected=[sites, k],
+                        computed=[s.population, s.sites],
+                    )
+                for det in s.detection:
+                    d = det.defective_sites
+                    beta = nondetection_exact(sites, d, k) if d <= sites else Fraction(0)
+                    cum = combined_nondetection([beta] * (plan.round + 1))
+                    for what, stated, exact in (
+                        ("per round", det.p_round, float(1 - beta)),
+                        ("cumulative", det.p_cumulative, float(1 - cum)),
+                    ):
+                        if stated != exact:
+                            raise fail_at(
+                                ctx,
+                                index,
+                                f"{s.party}: the {what} detection probability for {d} "
+                                "site(s) is not the hypergeometric one",
+                                expected=stated,
+                                computed=exact,
+                            )
+                        figures += 1
+        return CheckResult(
+            self.name,
+            self.title,
+            checked=len(indexes),
+            unit="plans",
+            figures={"probabilities": figures},
         )

@@ -29,6 +29,8 @@ class AuditReport:
     results: list[CheckResult] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     trust: dict[str, Any] = field(default_factory=dict)
+    #: The findings the log states and the verifier re-derived (set by the findings check).
+    findings: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def disagreement(self) -> Disagreement | None:
@@ -48,6 +50,7 @@ class AuditReport:
             "status": "ok" if self.ok else "failed",
             "checks": [r.to_json() for r in self.results],
             "first_disagreement": None if d is None else d.to_json(),
+            "findings": list(self.findings),
             "trust": self.trust,
             "warnings": list(self.warnings),
         }
@@ -78,6 +81,7 @@ def run_checks(
         report.results.append(result)
     if progress is not None:
         progress(len(checks), len(checks), "done")
+    report.findings = list(ctx.facts.get("verified_findings", []))
     if ctx.trust_anchors is not None:
         report.trust = ctx.trust_anchors.to_json()
         report.warnings = ctx.trust_anchors.warnings()

@@ -37,23 +37,22 @@ def _cell(value: Any) -> float | None:
     if value is None:
         return None
     v = float(value)
-    return None if math.isnan(v) else v
+    return v if math.isfinite(v) else None
 
 
 def derive_verdicts(
-    programme: Any, aggregates: Sequence[tuple[str, Any]], date: str
+    programme: Any, aggregates: Sequence[tuple[int, str, Any]], date: str
 ) -> list[tuple[str, str, str, str, str, float | None, float | None]]:
-    """The engine's verdict rows for `date` from (party, aggregates payload) pairs."""
+    """The engine's verdict rows for `date` from (log index, party, aggregates payload)."""
     rows = [
-        {"date": a.date, "party": party, "category": c, "value": v}
-        for party, a in aggregates
+        {"date": a.date, "party": party, "category": c, "value": v, "source": f"log {index}"}
+        for index, party, a in aggregates
         for c, v in a.values.items()
     ]
-    frame = load_declarations(pd.DataFrame(rows, columns=["date", "party", "category", "value"]))
-    result = evaluate(programme, frame, as_of=date)
-    verdicts = result.verdicts
-    day = pd.Timestamp(date)
-    verdicts = verdicts[pd.to_datetime(verdicts["date"]) == day]
+    frame = load_declarations(pd.DataFrame(rows), programme=programme)
+    findings = evaluate(programme, frame, as_of=date).findings
+    day = pd.Timestamp(date).date()
+    findings = findings[pd.to_datetime(findings["date"]).dt.date == day]
     return [
         (
             str(r["party"]),
@@ -64,7 +63,7 @@ def derive_verdicts(
             _cell(r["limit"]),
             _cell(r["value"]),
         )
-        for r in verdicts.to_dict("records")
+        for r in findings.to_dict("records")
     ]
 
 
@@ -94,7 +93,7 @@ class VerdictCheck:
             for ref in ev.aggregates:
                 party = statements[ref.index].statement.issuer
                 resolve(ctx, index, ref, "declaration.aggregates", party, "the evaluation")
-                pairs.append((party, payload(ctx, ref.index)))
+                pairs.append((ref.index, party, payload(ctx, ref.index)))
             try:
                 derived = derive_verdicts(programme, pairs, ev.date)
             except BadInput as exc:
