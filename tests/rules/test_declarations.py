@@ -114,3 +114,26 @@ def test_many_problems_are_capped(tmp_path: Path) -> None:
     with pytest.raises(BadInput) as exc:
         load_declarations(write(tmp_path, text))
     assert "only the first 50 are listed" in problems(exc)
+
+
+def test_unreadable_files_are_bad_input(tmp_path: Path) -> None:
+    ragged = write(tmp_path, HEADER + "2021-01-01,AAA,w,1,s,extra,more\n", "ragged.csv")
+    with pytest.raises(BadInput) as exc:
+        load_declarations(ragged)
+    assert "cannot read the declarations" in problems(exc)
+    binary = tmp_path / "junk.csv"
+    binary.write_bytes(b"\xff\xfe\x00\x81garbage")
+    with pytest.raises(BadInput):
+        load_declarations(binary)
+    with pytest.raises(BadInput) as exc:
+        load_declarations(write(tmp_path, '[1, 2]\n"text"\n', "odd.jsonl"))
+    assert "line 1: expected a JSON object" in problems(exc)
+
+
+def test_header_only_and_booleans(tmp_path: Path) -> None:
+    frame = load_declarations(write(tmp_path, HEADER))
+    assert frame.empty
+    lines = '{"date": "2021-01-01", "party": "AAA", "category": "w", "value": true}\n'
+    with pytest.raises(BadInput) as exc:
+        load_declarations(write(tmp_path, lines, "b.jsonl"))
+    assert "line 1: value 'true' is not a number" in problems(exc)

@@ -8,6 +8,7 @@ is wrong. An empty value means "declared without a value" (missing, never zero).
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -50,8 +51,19 @@ def _read(path: Path) -> tuple[pd.DataFrame, str, str]:
     try:
         if suffix in (".jsonl", ".ndjson", ".json"):
             return _read_jsonl(path, label), label, "line"
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        with warnings.catch_warnings():
+            # more fields than the header in the first row: an error, not silent data loss
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            raw = pd.read_csv(
+                path, dtype=str, keep_default_na=False, skipinitialspace=True, index_col=False
+            )
+    except (
+        OSError,
+        UnicodeDecodeError,
+        pd.errors.ParserError,
+        pd.errors.ParserWarning,
+        pd.errors.EmptyDataError,
+    ) as exc:
         raise BadInput(f"cannot read the declarations: {exc}", source=label) from None
     raw["line"] = np.arange(len(raw)) + 2
     return raw, label, "line"
