@@ -196,9 +196,9 @@ class TiledLog(ABC):
         self._check_open()
         if not isinstance(entries, list | tuple):
             entries = list(entries)
-        for i, e in enumerate(entries):
-            if not isinstance(e, bytes):
-                raise BadInput(f"entry {i} is {type(e).__name__}, not bytes")
+        if not set(map(type, entries)) <= {bytes}:
+            i, e = next((i, e) for i, e in enumerate(entries) if type(e) is not bytes)
+            raise BadInput(f"entry {i} is {type(e).__name__}, not bytes")
         check_entry_sizes(entries)
         old = self.size
         if not entries:

@@ -157,17 +157,15 @@ def bundles_for_size(size: int) -> Iterator[Tile]:
 # --- entry bundles -------------------------------------------------------------------------
 
 
-def check_entry_sizes(entries: Sequence[bytes], *, source: str | None = None) -> int:
-    """Raise BadInput unless every entry fits a uint16 length; return the total data size."""
-    total = 0
-    for i, length in enumerate(map(len, entries)):
-        if length > MAX_ENTRY_SIZE:
-            raise BadInput(
-                f"entry {i} is {length} bytes; tlog-tiles entries hold at most {MAX_ENTRY_SIZE}",
-                source=source,
-            )
-        total += length
-    return total
+def check_entry_sizes(entries: Sequence[bytes], *, source: str | None = None) -> None:
+    """Raise BadInput unless every entry fits a uint16 length prefix."""
+    if entries and max(map(len, entries)) > MAX_ENTRY_SIZE:
+        i = next(i for i, e in enumerate(entries) if len(e) > MAX_ENTRY_SIZE)
+        raise BadInput(
+            f"entry {i} is {len(entries[i])} bytes; tlog-tiles entries hold at most "
+            f"{MAX_ENTRY_SIZE}",
+            source=source,
+        )
 
 
 def encode_bundle(entries: Iterable[bytes]) -> bytes:
