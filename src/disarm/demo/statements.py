@@ -116,6 +116,7 @@ ITEM_BACKED: Final[dict[str, tuple[str, ...]]] = {
     "total_inventory": LIVE_CATEGORIES,
     "deployed_total": ("deployed",),
     "warheads_mated": ("deployed",),
+    "launchers": ("deployed",),  # scenario: one launcher per deployed warhead
     "warheads_not_disabled": ("deployed", "stored", "retired"),
     "intact_pits": LIVE_CATEGORIES,
 }
