@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from disarm.errors import BadInput, VerificationError
 from disarm.tlog.hashing import HASH_SIZE
-from disarm.tlog.note import Note, Signer, Verifier, open_note, sign_note, split_note
+from disarm.tlog.note import Note, Signer, Verifier, open_split_note, sign_note, split_note
 
 __all__ = ["MAX_TREE_SIZE", "Checkpoint", "open_checkpoint", "sign_checkpoint"]
 
@@ -106,7 +106,7 @@ def open_checkpoint(
             computed=", ".join(s.name for s in signatures) or "no signatures",
         )
     try:
-        opened = open_note(note, [log_verifier, *cosigners])
+        opened = open_split_note(text, signatures, [log_verifier, *cosigners])
     except VerificationError as exc:
         if exc.message.startswith("note has no signature from a known key"):
             raise VerificationError(

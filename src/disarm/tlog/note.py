@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import re
 import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ __all__ = [
     "generate_key",
     "key_id",
     "open_note",
+    "open_split_note",
     "sign_note",
     "split_note",
 ]
@@ -51,6 +53,9 @@ EM_DASH = "\u2014"
 #: Notes with more signature lines than this are refused (the spec asks for at least 16).
 MAX_SIGNATURES = 100
 _MAX_TIMESTAMP = 2**63 - 1
+#: ASCII control characters other than newline, which notes must not contain.
+_CONTROL = re.compile("[\x00-\x09\x0b-\x1f]")
+_BAD_NAME_CHAR = re.compile("[\\s+\x00-\x1f\u2014]")
 
 
 def key_id(name: str, alg: int, public_key: bytes) -> int:
@@ -60,10 +65,11 @@ def key_id(name: str, alg: int, public_key: bytes) -> int:
 
 
 def _check_name(name: str) -> None:
-    if not name or any(c.isspace() or c == "+" for c in name):
-        raise BadInput(f"key name {name!r} must be non-empty, without spaces or '+'")
-    if any(ord(c) < 0x20 for c in name) or EM_DASH in name:
-        raise BadInput(f"key name {name!r} contains a control character or an em dash")
+    if not name or _BAD_NAME_CHAR.search(name):
+        raise BadInput(
+            f"key name {name!r} must be non-empty, without spaces, '+', control characters "
+            "or em dashes"
+        )
 
 
 def _b64decode(text: str, what: str) -> bytes:
@@ -265,7 +271,7 @@ class Note:
 def _check_text(text: str) -> None:
     if not text.endswith("\n"):
         raise BadInput("note text must end with a newline")
-    if any(ord(c) < 0x20 and c != "\n" for c in text):
+    if _CONTROL.search(text):
         raise BadInput("note text must not contain control characters other than newline")
 
 
@@ -276,7 +282,7 @@ def split_note(note: str | bytes) -> tuple[str, list[NoteSignature]]:
             note = note.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise BadInput("note is not valid UTF-8") from exc
-    if any(ord(c) < 0x20 and c != "\n" for c in note):
+    if _CONTROL.search(note):
         raise BadInput("note contains a control character other than newline (e.g. CR or tab)")
     cut = note.rfind("\n\n")
     if cut < 0:
@@ -321,6 +327,13 @@ def open_note(note: str | bytes, verifiers: Sequence[Verifier]) -> Note:
     signature. Raises `BadInput` for a malformed note, `VerificationError` otherwise.
     """
     text, signatures = split_note(note)
+    return open_split_note(text, signatures, verifiers)
+
+
+def open_split_note(
+    text: str, signatures: Sequence[NoteSignature], verifiers: Sequence[Verifier]
+) -> Note:
+    """`open_note` for a note already split by `split_note`."""
     known = {(v.name, v.key_id): v for v in verifiers}
     verified: list[NoteSignature] = []
     unverified: list[NoteSignature] = []
