@@ -37,6 +37,7 @@ def test_declarations_example() -> None:
     v = result.verdicts
     rus = v[(v["party"] == "RUS") & (v["obligation"] == "NS-800")]
     assert rus["status"].tolist() == ["not-yet-due", "compliant", "no-data"]
+    assert rus["evidence_line"].tolist() == [7, 13, 19]  # the file lines of the rows used
     assert not result.non_compliant
 
 

@@ -67,7 +67,7 @@ class Result:
     def verdicts(self) -> pd.DataFrame:
         """party, obligation, kind, phase, category, date, status, limit, value, margin,
         deadline, evidence, then the evidence fields (extended, evidence_date,
-        evidence_source, reference_date, baseline, note, rule_source)."""
+        evidence_source, evidence_line, reference_date, baseline, note, rule_source)."""
         if self._verdicts is None:
             frame = self.findings.copy()
             frame["evidence"] = evidence_text(frame)
@@ -233,6 +233,9 @@ def _stack(parts: list[dict[str, Any]], programme: Programme, ctx: Context) -> p
             out[name] = values.astype("datetime64[ns]")
         elif name == "extended":
             out[name] = values.astype(bool)
+        elif name == "evidence_line":
+            lines = values.astype(np.int64)
+            out[name] = pd.arrays.IntegerArray(lines, lines < 0)  # nullable: <NA> when none
         else:
             out[name] = values.astype(float)
     out["op"] = _categorical(column("op")[order].astype(np.int64), OPS)

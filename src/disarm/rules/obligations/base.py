@@ -55,6 +55,7 @@ FINDING_COLUMNS = (
     "extended",
     "evidence_date",
     "evidence_source",
+    "evidence_line",
     "reference_date",
     "baseline",
     "note",
@@ -68,6 +69,7 @@ class Matrix:
     values: np.ndarray[Any, np.dtype[np.float64]]  # NaN where nothing usable was declared
     present: np.ndarray[Any, np.dtype[np.bool_]]  # a row exists (its value may be missing)
     sources: np.ndarray[Any, np.dtype[np.int32]]  # the row's source (code into ctx), or -1
+    lines: np.ndarray[Any, np.dtype[np.int64]]  # the row's line in the input, or -1
 
 
 @dataclass
@@ -107,6 +109,11 @@ class Context:
                 col=pd.Index(self.parties).get_indexer(pd.Index(d["party"])),
                 value=d["value"].to_numpy(dtype=float),
                 source=source_codes.astype(np.int32),
+                line=(
+                    d["line"].to_numpy(dtype=np.int64)
+                    if "line" in d.columns
+                    else np.full(len(d), -1, dtype=np.int64)
+                ),
                 source_names=[str(s) for s in source_names],
                 order=order,
                 spans={str(n): (bounds[i], bounds[i + 1]) for i, n in enumerate(names)},
@@ -119,6 +126,7 @@ class Context:
         values = np.full(shape, np.nan)
         present = np.zeros(shape, dtype=bool)
         sources = np.full(shape, -1, dtype=np.int32)
+        lines = np.full(shape, -1, dtype=np.int64)
         if category in ix["spans"]:
             start, stop = ix["spans"][category]
             take = ix["order"][start:stop]
@@ -128,7 +136,8 @@ class Context:
             values[r, c] = ix["value"][take]
             present[r, c] = True
             sources[r, c] = ix["source"][take]
-        return Matrix(values, present, sources)
+            lines[r, c] = ix["line"][take]
+        return Matrix(values, present, sources, lines)
 
     def baseline_array(self, category: str) -> np.ndarray[Any, np.dtype[np.float64]]:
         """B(category) for each party, NaN where unknown."""

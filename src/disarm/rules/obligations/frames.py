@@ -58,6 +58,8 @@ def _complete(columns: dict[str, Array], n: int) -> Findings:
             columns[name] = np.zeros(n, dtype=bool)
         elif name == "note":
             columns[name] = np.zeros(n, dtype=np.int16)
+        elif name == "evidence_line":
+            columns[name] = np.full(n, -1, dtype=np.int64)
         else:
             columns[name] = np.full(n, -1, dtype=np.int32)
     return {name: columns[name] for name in (*FINDING_COLUMNS, "op")}

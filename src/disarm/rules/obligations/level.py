@@ -100,6 +100,7 @@ class LevelRule(Rule):
                     m.present, dates.astype("datetime64[ns]"), np.datetime64("NaT", "ns")
                 ),
                 "evidence_source": m.sources,
+                "evidence_line": m.lines,
                 "baseline": self.baselines_used(ctx),
                 "note": note,
                 "op": np.array([OPS.index(o) for o in ops], dtype=np.int8),

@@ -77,6 +77,7 @@ class NonIncreaseRule(Rule):
                     m.present, dates.astype("datetime64[ns]"), np.datetime64("NaT", "ns")
                 ),
                 "evidence_source": m.sources,
+                "evidence_line": m.lines,
                 "reference_date": previous_date,
                 "note": note,
             },
