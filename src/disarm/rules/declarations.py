@@ -153,7 +153,7 @@ def _validate(raw: pd.DataFrame, label: str, unit: str) -> tuple[pd.DataFrame, l
     if dup.any():
         d = frame[dup].sort_values(["date", "party", "category", "line"])
         first = d.groupby(["date", "party", "category"])["line"].transform("first")
-        later = d[d["line"] != first]
+        later = d[d["line"] != first].head(MAX_PROBLEMS + 1)  # messages for the first few
         problems += [
             f"{unit} {ln}: duplicate row for {p} {c} on {dd.date()} (first at {unit} {f})"
             for ln, p, c, dd, f in zip(
@@ -213,12 +213,12 @@ def _raise(problems: list[str], label: str) -> None:
     shown = problems[:MAX_PROBLEMS]
     if len(problems) > MAX_PROBLEMS:
         shown.append(f"... and more problems (only the first {MAX_PROBLEMS} are listed)")
-    raise BadInput(
-        f"the declarations are invalid ({len(problems)} problem"
-        f"{'s' if len(problems) != 1 else ''}{'+' if len(problems) > MAX_PROBLEMS else ''})",
-        source=label,
-        problems=shown,
+    count = (
+        f"more than {MAX_PROBLEMS} problems"
+        if len(problems) > MAX_PROBLEMS
+        else f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
     )
+    raise BadInput(f"the declarations are invalid ({count})", source=label, problems=shown)
 
 
 def check_against(frame: pd.DataFrame, programme: Programme) -> None:
