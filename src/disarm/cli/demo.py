@@ -1,7 +1,8 @@
-"""`disarm demo`: the main job on bundled data."""
+"""`disarm demo`: the whole verification regime on the 2024 world inventory, into a directory."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import typer
@@ -11,7 +12,7 @@ from disarm.cli.data import write_text_atomic
 from disarm.cli.output import emit, print_json, progress, stderr
 from disarm.errors import BadInput
 
-#: The files `disarm demo` writes (kept here so that importing the CLI stays light).
+#: The files of the New START part (kept here so that importing the CLI stays light).
 DEMO_FILES = (
     "new-start-report.html",
     "new-start-verdicts.json",
@@ -19,55 +20,145 @@ DEMO_FILES = (
     "model-schedule.json",
     "model-schedule.csv",
 )
+#: What a previous run left in DIR (removed by --force, and nothing else).
+REGIME_PATHS = (
+    "log",
+    "keys",
+    "checkpoints",
+    "data",
+    "checkpoint.cosigned",
+    "report.html",
+    "findings.json",
+)
+CHEAT_HELP = (
+    "How one state cheats: none (default); omit (k warheads left out of its committed list "
+    "and aggregates); redeclare (dismantled warheads declared again as new items); divert "
+    "(plutonium taken from its dismantlement facility in small amounts every balance period)."
+)
+
+
+def _prepare(out: Path, force: bool) -> None:
+    if out.exists() and not out.is_dir():
+        raise BadInput(f"--out {str(out)!r} exists and is not a directory")
+    if out.is_dir() and any((out / p).exists() for p in REGIME_PATHS):
+        if not force:
+            raise BadInput(
+                f"--out {str(out)!r} already holds a demo run (a log cannot be overwritten); "
+                "choose another directory or pass --force to replace that run"
+            )
+        for name in REGIME_PATHS:
+            path = out / name
+            if path.is_dir():
+                shutil.rmtree(path)
+            elif path.exists():
+                path.unlink()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BadInput(f"cannot create --out {str(out)!r}: {exc.strerror or exc}") from None
 
 
 @app.command("demo")
 def demo(
     out: Path = typer.Option(
-        Path("demo-out"), "--out", "-o", help="Directory for the reports and JSON (created)."
+        Path("demo-out"), "--out", "-o", help="Directory for the log, keys and reports (created)."
     ),
+    seed: int = typer.Option(
+        1, "--seed", help="Seed of the simulation: the same seed gives a byte-identical log."
+    ),
+    years: int = typer.Option(
+        5, "--years", help="Years of the programme to run (1-15; two rounds a year)."
+    ),
+    cheat: str = typer.Option("none", "--cheat", help=CHEAT_HELP),
+    cheater: str | None = typer.Option(
+        None, "--cheater", help="The cheating state (ISO3, e.g. FRA); default: drawn by the seed."
+    ),
+    scale: float = typer.Option(
+        1.0, "--scale", help="Scale every inventory by this factor (0-1] for a quick run."
+    ),
+    force: bool = typer.Option(False, "--force", help="Replace a previous run in --out."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
-    """Run New START on its real data and the model programme's schedule on 2024 baselines.
+    """Run the whole verification regime of the model programme on the 2024 world inventory.
 
-    Writes new-start-report.html, new-start-verdicts.json, model-report.html,
-    model-schedule.json and model-schedule.csv into OUT, then prints a summary.
+    Nine states (SIPRI 2024 estimates as baselines, synthetic items), an inspectorate and two
+    witnesses: signed escrowed declarations every six months, random inspections seeded by
+    the log, chain of custody of every dismantlement, material balances with Page's test,
+    compliance verdicts, all in a transparency log in OUT with its cosigned checkpoints and
+    public keys. Also writes report.html, findings.json, data/*.csv and the New START files.
+    Check the run with `disarm verify OUT`.
     """
-    from disarm.demo.runner import STEPS, run_demo  # heavy (pandas, matplotlib): load on use
+    from disarm.demo.outputs import output_files, summary_rows  # heavy: load on use
+    from disarm.demo.regime import RegimeConfig, run_regime
+    from disarm.demo.runner import STEPS, run_demo
 
-    if out.exists() and not out.is_dir():
-        raise BadInput(f"--out {str(out)!r} exists and is not a directory")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise BadInput(f"cannot create --out {str(out)!r}: {exc.strerror or exc}") from None
-    total = len(STEPS) + len(DEMO_FILES)
+    config = RegimeConfig(seed=seed, years=years, cheat=cheat, cheater=cheater, scale=scale)
+    config.check()
+    _prepare(out, force)
+    rounds = 2 * years + 1
     with progress(enabled=not quiet and stderr.is_terminal) as bar:
-        task = bar.add_task("demo", total=total)
+        task = bar.add_task("demo", total=1 + rounds + 1 + len(STEPS) + len(DEMO_FILES))
 
-        def step(label: str) -> None:
-            bar.update(task, advance=1, description=label)
+        def step(label: str, n: int = 1) -> None:
+            bar.update(task, advance=n, description=label)
 
-        result = run_demo(step)
+        result = run_regime(out, config, step)
+        files = output_files(result)
+        for name, text in files.items():
+            (out / name).parent.mkdir(parents=True, exist_ok=True)
+            write_text_atomic(out / name, text)
+        step("wrote report, findings and CSVs")
+        legacy = run_demo(lambda label: step(label))
         for name in DEMO_FILES:
-            write_text_atomic(out / name, result.files[name])
+            write_text_atomic(out / name, legacy.files[name])
             step(f"wrote {name}")
+    summary = summary_rows(result)
+    info = {
+        "out": str(out),
+        "log_size": result.log_size,
+        "checkpoints": result.checkpoints,
+        "findings": len(result.findings),
+        "cheat": result.cheat,
+        "files": sorted([*files, *DEMO_FILES]),
+    }
     if as_json:
         print_json(
             {
-                "out": str(out),
-                "files": list(DEMO_FILES),
-                "new_start": result.new_start_summary,
-                "model": result.model_summary,
+                **info,
+                "states": summary,
+                "final_checkpoint": result.final_checkpoint,
+                "new_start": legacy.new_start_summary,
             }
         )
         return
-    emit(result.new_start_summary, title="New START on the bundled exchanges (2011-2023)")
     emit(
-        result.model_summary,
-        title="Model convention: total_inventory ceiling per state after each phase "
-        "(from SIPRI 2024 estimates)",
+        summary,
+        title=f"Verification regime, {result.rounds[0]} to {result.rounds[-1]}: total inventory "
+        "(SIPRI 2024 estimate, declared baseline, declared and limit on the last date), "
+        "dismantlement capacity a year, site inspections, findings, verdict",
     )
-    for name in DEMO_FILES:
-        stderr.print(f"wrote {out / name}", highlight=False)
+    stderr.print(
+        f"log: {result.log_size} entries, {result.checkpoints} checkpoints cosigned by "
+        f"2 witnesses; {len(result.findings)} finding(s)",
+        highlight=False,
+    )
+    c = result.cheat
+    if c["strategy"] != "none":
+        p = c["stated_probability"]
+        stated = "n/a" if p is None else f"{100 * p:.1f} %"
+        if c["detected"]:
+            d = c["first_detection"]
+            outcome = f"DETECTED on {d['date']} (finding at log index {d['index']}, {d['kind']})"
+        else:
+            outcome = "NOT detected in this run"
+        stderr.print(
+            f"cheat {c['strategy']} by {c['party']}: stated detection probability {stated}; "
+            f"{outcome}",
+            highlight=False,
+        )
+    stderr.print(
+        f"wrote {out}/report.html, findings.json, data/*.csv, log/, keys/, "
+        f"checkpoints/; check it with: disarm verify {out}",
+        highlight=False,
+    )

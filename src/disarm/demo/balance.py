@@ -4,8 +4,9 @@ Each state's dismantlement facility is one material balance area for plutonium r
 dismantled warheads. Samples are weeks (13 a balance period of three months); a dismantled
 warhead adds `plutonium_per_warhead_kg` to the week's input; the week's output (to safeguarded
 storage) is the previous week's input; the in-process inventory at a period boundary is a
-constant holdup plus the last week's input. The true values balance (MUF 0) unless material is
-diverted (cheat `divert`: a share of the output is taken before it is measured).
+holdup (one average week's input) plus the last week's input. The true values balance (MUF 0)
+unless material is diverted (cheat `divert`: a share of the output is taken before it is
+measured).
 
 Measurements follow disarm.stats.mua's multiplicative model with the errors of `POINTS`;
 measurement errors come from the seeded generator. Every round the inspectorate evaluates all
@@ -26,22 +27,26 @@ from disarm.stats.mua import (
     build_balance_area,
     diversion_pattern,
     evaluate,
+    page_threshold,
     simulate,
 )
 
 WEEKS_PER_PERIOD: Final = 13
 PERIODS_PER_ROUND: Final = 2
 WEEKS_PER_ROUND: Final = WEEKS_PER_PERIOD * PERIODS_PER_ROUND
-HOLDUP_KG: Final = 10.0
+#: In-process holdup: one average week's input (at least this many kg).
+MIN_HOLDUP_KG: Final = 1.0
 #: Design values for a plutonium pit facility (relative standard deviations), in the range of
 #: the IAEA International Target Values for Pu by calorimetry and gamma spectrometry.
 POINTS: Final = (
     BalancePoint(name="input", kind="input", random=0.01, systematic=0.005),
     BalancePoint(name="output", kind="output", random=0.01, systematic=0.005),
-    BalancePoint(name="in_process", kind="inventory", random=0.05, systematic=0.02),
+    BalancePoint(name="in_process", kind="inventory", random=0.02, systematic=0.01),
 )
 #: The plan's goal diversion: this share of the facility's throughput, every period.
-GOAL_SHARE: Final = 0.02
+GOAL_SHARE: Final = 0.017
+#: False-alarm probability of Page's test per facility over the evaluated periods.
+ALPHA: Final = 0.005
 
 
 def design(pu_per_warhead: float, mc_seed: int, iterations: int) -> BalanceDesign:
@@ -50,7 +55,7 @@ def design(pu_per_warhead: float, mc_seed: int, iterations: int) -> BalanceDesig
         period_length=WEEKS_PER_PERIOD,
         calibration_length=4 * WEEKS_PER_PERIOD,
         points=POINTS,
-        alpha=0.01,
+        alpha=ALPHA,
         k=0.5,
         iterations=iterations,
         mc_seed=mc_seed,
@@ -73,7 +78,8 @@ def _nominal(weekly_warheads: np.ndarray, pu: float) -> dict[str, np.ndarray]:
     inp = weekly_warheads.astype(np.float64) * pu
     out = np.concatenate([[0.0], inp[:-1]])
     n = inp.size // WEEKS_PER_PERIOD
-    inv = np.full(n + 1, HOLDUP_KG)
+    holdup = max(MIN_HOLDUP_KG, float(inp.mean()) if inp.size else 0.0)
+    inv = np.full(n + 1, holdup)
     inv[1:] += inp[WEEKS_PER_PERIOD - 1 :: WEEKS_PER_PERIOD]
     return {"input": inp, "output": out, "in_process": inv}
 
@@ -141,14 +147,38 @@ def build_facility(
     return Facility(area, periods, nominal, measured, diversion)
 
 
+def campaign_threshold(design_: BalanceDesign, campaign_periods: int) -> float:
+    """Page's threshold h for the whole campaign (false alarm `alpha` over all its periods).
+
+    Chosen by simulation exactly as disarm.stats.mua.evaluate would for `campaign_periods`
+    periods: the first of the streams spawned by SeedSequence(mc_seed). SITMUF is causal (the
+    Cholesky factor of the first n periods' covariance is the top-left block of the whole
+    one), so evaluating the first n periods against the campaign's h is Page's sequential test
+    with one false-alarm budget for the whole campaign.
+    """
+    page_seq, _ = np.random.SeedSequence(design_.mc_seed).spawn(2)
+    return page_threshold(
+        design_.k,
+        campaign_periods,
+        design_.alpha,
+        iterations=design_.iterations,
+        rng=np.random.default_rng(page_seq),
+    )
+
+
 def evaluation(
-    area: str, measured: dict[str, np.ndarray], periods: int, design_: BalanceDesign
+    area: str,
+    measured: dict[str, np.ndarray],
+    periods: int,
+    design_: BalanceDesign,
+    threshold: float,
 ) -> BalanceEvaluation:
-    """Evaluate periods 1..`periods` of the measured series (what every verifier re-runs)."""
+    """Evaluate periods 1..`periods` of the measured series against the campaign threshold."""
     result = evaluate(
         area_of(area, measured, periods, design_),
         alpha=design_.alpha,
         k=design_.k,
+        h=threshold,
         iterations=design_.iterations,
         seed=design_.mc_seed,
     )

@@ -72,7 +72,8 @@ class Ledger:
     positions: dict[str, tuple[int, str | None]] = field(default_factory=dict)
     checked: bool = True
     checkpoints: list[tuple[int, str, str]] = field(default_factory=list)  # size, note, cosigned
-    types: list[str] = field(default_factory=list)  # statement type per log index
+    #: (type, issuer, time, sha256) of every statement, by log index
+    entries: list[tuple[str, str, str, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.registry = reg.Registry(self.genesis.public_key)
@@ -109,7 +110,7 @@ class Ledger:
         self.positions[signer.party] = (seq + 1, digest)
         index = self.next_index
         self.pending.append(entry)
-        self.types.append(type_)
+        self.entries.append((type_, signer.party, time, digest))
         return LogRef(index=index, hash=digest), entry
 
     def flush(self, time: dt.datetime) -> str:

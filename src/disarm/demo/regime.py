@@ -101,6 +101,8 @@ class RegimeResult:
     checkpoints: int = 0
     final_checkpoint: str = ""
     keys: dict[str, str] = field(default_factory=dict)
+    entries: list[tuple[str, str, str, str]] = field(default_factory=list)
+    schedule: dict[str, list[tuple[str, float | None]]] = field(default_factory=dict)
 
 
 class _Keys:
@@ -149,6 +151,9 @@ class Regime:
         )
         self.design = bal.design(PU_PER_WARHEAD_KG, 20_260_101, config.iterations)
         self.facilities = self._facilities()
+        self.h_campaign = bal.campaign_threshold(
+            self.design, (len(self.rounds) - 1) * bal.PERIODS_PER_ROUND
+        )
         self.result = RegimeResult(
             config,
             self.programme,
@@ -430,7 +435,7 @@ class Regime:
                     closing={"in_process": float(fac.measured["in_process"][j])},
                 )
             )
-        ev = bal.evaluation(fac.area, fac.measured, n, self.design)
+        ev = bal.evaluation(fac.area, fac.measured, n, self.design, self.h_campaign)
         opening = {"in_process": float(fac.measured["in_process"][0])} if r == 1 else None
         payload = S.BalanceReport(
             party=w.party, area=fac.area, opening=opening, periods=tuple(periods), evaluation=ev
@@ -462,8 +467,9 @@ class Regime:
             self.balance_alarmed.add(w.party)
             msg = (
                 f"Page's test on SITMUF over periods 1-{n} of {fac.area} exceeds its "
-                f"threshold h = {ev.page_threshold:.3f} (false-alarm probability "
-                f"{self.design.alpha} over the campaign) from period {ev.first_alarm}; "
+                f"the campaign's threshold h = {ev.page_threshold:.3f} (false-alarm "
+                f"probability {self.design.alpha} over the campaign) from period "
+                f"{ev.first_alarm}; "
                 f"cumulative MUF {sum(ev.muf):.2f} kg: material unaccounted for"
             )
             evidence = tuple(
@@ -692,6 +698,13 @@ class Regime:
         res.log_size = ledger.store.size
         res.checkpoints = len(ledger.checkpoints)
         res.final_checkpoint = ledger.checkpoints[-1][2]
+        res.entries = list(ledger.entries)
+        for w in self.worlds:
+            base = {w.party: {"total_inventory": float(self._declared_baseline(w.party))}}
+            steps = self.programme.ceiling_schedule(w.party, "total_inventory", base)
+            res.schedule[w.party] = [
+                (day.isoformat(), _limit_on(steps, day)) for day in self.rounds
+            ]
         for party, plan in self.plan_figures.items():
             res.detection[party] = {
                 "sites": plan.population,
@@ -704,6 +717,12 @@ class Regime:
             }
         res.cheat = self._cheat_outcome()
         return res
+
+    def _declared_baseline(self, party: str) -> float:
+        for row in self.result.declarations:
+            if row["party"] == party and row["category"] == "total_inventory":
+                return float(row["value"])
+        return math.nan
 
     def _cheat_outcome(self) -> dict[str, Any]:
         c = self.cheat
@@ -776,6 +795,14 @@ def _values(counts: dict[str, int]) -> dict[str, float]:
         }
     )
     return values
+
+
+def _limit_on(steps: list[tuple[dt.date, float]], day: dt.date) -> float | None:
+    current: float | None = None
+    for start, limit in steps:
+        if start <= day:
+            current = limit
+    return None if current is None or not math.isfinite(current) else current
 
 
 def _num(v: Any) -> float | None:

@@ -185,9 +185,12 @@ class BalanceDesign(_Model):
     """How every facility's balance is evaluated (the parameters of disarm.stats.mua.evaluate).
 
     Balance periods of `period_months` months, each `period_length` samples (measurement
-    batches); systematic errors recalibrated every `calibration_length` samples. The Page
-    threshold is chosen by simulation for false-alarm probability `alpha` over the periods
-    evaluated so far, with `iterations` and `mc_seed` (public, so anyone re-derives it).
+    batches); systematic errors recalibrated every `calibration_length` samples. Page's
+    threshold h is chosen once for the whole campaign (every balance period of the run:
+    2 per round after round 0) by simulation for false-alarm probability `alpha`:
+    page_threshold(k, periods, alpha, iterations, rng=default_rng(SeedSequence(mc_seed)
+    .spawn(2)[0])), which is what disarm.stats.mua.evaluate computes for that many periods.
+    Every round's evaluation of the periods so far uses that h (evaluate(..., h=h)).
     """
 
     unit: Literal["kg"] = "kg"
@@ -330,7 +333,7 @@ class BalanceEvaluation(_Model):
     sigma_muf: tuple[float, ...]
     sitmuf: tuple[float, ...]
     page: tuple[float, ...]
-    page_threshold: float
+    page_threshold: float  # the campaign's h (see BalanceDesign)
     first_alarm: int | None  # 1-based period of the first Page alarm, None if none
 
 
@@ -340,8 +343,10 @@ class BalanceReport(_Model):
     The measured opening inventory (first report only), the periods that ended since the last
     report, and the evaluation over all periods so far. A verifier rebuilds the balance area
     from every report of the facility (the design in programme.scenario), re-runs
-    disarm.stats.mua.evaluate and compares MUF, sigma-MUF, SITMUF, Page and the alarm (to a
-    relative tolerance of 1e-9).
+    disarm.stats.mua.evaluate with the campaign's h and compares MUF, sigma-MUF, SITMUF, Page
+    and the alarm (to a relative tolerance of 1e-9). The first report whose evaluation has an
+    alarm is followed (same batch) by one finding.issued of kind balance-alarm for the state;
+    later alarms of the same facility are not logged again.
     """
 
     party: str

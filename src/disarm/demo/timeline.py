@@ -139,9 +139,16 @@ def run_timeline(
             chosen = pool[:q]
             done += q
             n_fake = 0
-            if cheat.strategy == "redeclare" and cheat.party == world.party and r == 1:
+            if (
+                cheat.strategy == "redeclare"
+                and cheat.party == world.party
+                and cheat.fake_round is None
+                and q > 0
+                and r < len(rounds) - 1
+            ):  # the first half-year with a dismantlement (and a round after it)
                 n_fake = min(cheat.count, q)
                 cheat.fake_round = r
+                cheat.count = n_fake
             weeks = [0] * WEEKS_PER_ROUND
             for i, w in enumerate(chosen):
                 week = (i * WEEKS_PER_ROUND) // max(q, 1)
