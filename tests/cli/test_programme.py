@@ -85,3 +85,14 @@ def test_list_and_schema(cli) -> None:  # type: ignore[no-untyped-def]
     schema = json.loads(cli("programme", "schema").stdout)
     assert schema["properties"]["format"]["const"] == "disarm-programme/1"
     assert "Ceiling" in schema["$defs"]
+
+
+def test_show_one_partys_terms(cli) -> None:  # type: ignore[no-untyped-def]
+    path = str(Path(__file__).resolve().parents[2] / "docs" / "examples" / "start-i.yaml")
+    data = json.loads(cli("programme", "show", path, "--party", "UKR", "--json").stdout)
+    terms = {o["id"]: (o["terms"], o["party_specific"]) for o in data["obligations"]}
+    assert terms["S3-SNDV"] == ("sndv ≤ 0", True)
+    assert terms["S3-BMW"] == ("ballistic_missile_warheads ≤ 4900", False)
+    usa = json.loads(cli("programme", "show", path, "--party", "USA", "--json").stdout)
+    assert {o["id"]: o["terms"] for o in usa["obligations"]}["S3-SNDV"] == "sndv ≤ 1600"
+    assert cli("programme", "show", "new-start", "--party", "FRA").exit_code == 2

@@ -39,3 +39,15 @@ def test_builtin_programmes_have_no_asymmetries() -> None:
     for name in ("new-start", "model"):
         report = load_programme(name).lint()
         assert report["asymmetries"] == [] and report["extensions"] == []
+
+
+def test_every_rule_class_implements_the_obligation_protocol() -> None:
+    from disarm.rules.obligations import RULES
+
+    prog = load_programme("model")
+    kinds = {r.kind for r in prog.rules}
+    assert kinds == set(RULES)
+    for rule in prog.rules:
+        assert type(rule) is RULES[rule.kind]
+        assert rule.deadline(prog.parties[0]) >= prog.entry_into_force
+        assert callable(rule.evaluate) and rule.source and rule.phase

@@ -43,10 +43,18 @@ def validate_cmd(programme: str = PROGRAMME_ARG) -> None:
 
 
 @programme_app.command("show")
-def show_cmd(programme: str = PROGRAMME_ARG, as_json: bool = JSON_OPT) -> None:
+def show_cmd(
+    programme: str = PROGRAMME_ARG,
+    party: str | None = typer.Option(
+        None, "--party", help="Show this party's terms and deadlines (asymmetries, extensions)."
+    ),
+    as_json: bool = JSON_OPT,
+) -> None:
     """Show a programme: parties, entry into force, phases, deadlines and obligations."""
     p = load_programme(programme)
-    info = p.describe()
+    if party is not None and party not in p.parties:
+        raise BadInput(f"--party {party}: not a party of {p.id} ({', '.join(p.parties)})")
+    info = p.describe(party)
     if as_json:
         print_json(info)
         return
@@ -69,13 +77,14 @@ def show_cmd(programme: str = PROGRAMME_ARG, as_json: bool = JSON_OPT) -> None:
             **o,
             "deadline": f"{o['deadline']}" + (" (provisional)" if o["provisional"] else ""),
             "until": o["until"] or "",
+            "terms": o["terms"] + (" *" if o["party_specific"] else ""),
         }
         for o in info["obligations"]
     ]
     emit(
         obligations,
         columns=["id", "phase", "kind", "terms", "deadline", "until", "source"],
-        title="Obligations",
+        title="Obligations" + (f" for {party} (* = party-specific)" if party else ""),
     )
     lint = p.lint()
     if lint["asymmetries"] or lint["extensions"]:

@@ -36,22 +36,30 @@ def terms_text(rule: Rule, party: str | None = None) -> str:
     )
 
 
-def describe(programme: Programme) -> dict[str, Any]:
-    """Programme metadata, phases and obligations with their resolved deadlines."""
+def describe(programme: Programme, party: str | None = None) -> dict[str, Any]:
+    """Programme metadata, phases and obligations with their resolved deadlines.
+
+    With `party`, each obligation shows that party's terms and deadline (asymmetries and
+    extensions applied) and says whether they differ from the common ones.
+    """
     spec = programme.spec
     common = programme.parties[0] if programme.parties else ""
+    who = party or common
     obligations = []
     for rule in programme.rules:
-        until = rule.spec.until
+        until = rule.terms(who).until
+        deadline = rule.deadline(who) if party else rule.original_deadline(common)
         obligations.append(
             {
                 "id": rule.id,
                 "phase": rule.phase,
                 "kind": rule.kind,
                 "category": rule.category,
-                "terms": terms_text(rule),
-                "deadline": rule.original_deadline(common).isoformat() if common else None,
-                "until": None if until is None else rule.until(common),
+                "terms": terms_text(rule, party),
+                "deadline": deadline.isoformat() if who else None,
+                "until": None if until is None else rule.until(who),
+                "party_specific": bool(party)
+                and (party in rule.overrides or party in rule.extensions),
                 "provisional": bool(rule.spec.provisional),
                 "description": rule.spec.description,
                 "source": rule.source,
@@ -64,6 +72,7 @@ def describe(programme: Programme) -> dict[str, Any]:
         "version": spec.version,
         "origin": programme.origin,
         "entry_into_force": spec.entry_into_force,
+        "party": party,
         "parties": list(programme.parties),
         "source": spec.source,
         "description": spec.description,

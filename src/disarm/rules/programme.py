@@ -105,10 +105,10 @@ class Programme:
 
         return lint(self)
 
-    def describe(self) -> dict[str, Any]:
+    def describe(self, party: str | None = None) -> dict[str, Any]:
         from disarm.rules.describe import describe
 
-        return describe(self)
+        return describe(self, party)
 
 
 def _upper_limit(rule: Rule, party: str, baseline: float) -> float | None:
