@@ -4,30 +4,60 @@ import json
 from pathlib import Path
 
 from disarm.demo import DEMO_FILES
+from disarm.demo import statements as S
+
+SMALL = ("--years", "1", "--scale", "0.02", "--seed", "3")
 
 
 def test_demo_writes_every_file_and_prints_a_summary(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "demo"
-    r = cli("demo", "--out", str(out), "--json")
+    r = cli("demo", "--out", str(out), *SMALL, "--cheat", "omit", "--cheater", "GBR", "--json")
     assert r.exit_code == 0, r.stderr
-    assert sorted(p.name for p in out.iterdir()) == sorted(DEMO_FILES)
     summary = json.loads(r.stdout)
-    assert summary["files"] == list(DEMO_FILES)
+    for name in [*DEMO_FILES, S.REPORT_FILE, S.FINDINGS_FILE, *S.CSV_FILES,
+                 S.TRUST_ANCHOR_FILE, S.LOG_KEY_FILE, *S.WITNESS_KEY_FILES,
+                 S.FINAL_CHECKPOINT_FILE]:  # fmt: skip
+        assert (out / name).is_file(), name
+    assert set(summary["files"]) >= {S.REPORT_FILE, S.FINDINGS_FILE, *S.CSV_FILES, *DEMO_FILES}
+    assert (out / S.LOG_DIR / "checkpoint").is_file()
+    assert summary["log_size"] > 100 and summary["checkpoints"] == 1 + 4 * 3
+    assert [s["party"] for s in summary["states"]] == list(
+        ("USA", "RUS", "GBR", "FRA", "CHN", "IND", "PAK", "ISR", "PRK")
+    )
+    assert summary["cheat"]["strategy"] == "omit" and summary["cheat"]["party"] == "GBR"
+    assert 0 < summary["cheat"]["stated_probability"] < 1
     ns = {(x["party"], x["phase"]): x["verdict"] for x in summary["new_start"]}
     assert ns[("USA", "central-limits")] == "compliant"
-    assert len(summary["model"]) == 9
-    verdicts = json.loads((out / "new-start-verdicts.json").read_text())
-    assert verdicts["programme"] == "new-start"
-    assert (out / "model-report.html").read_text().startswith("<!DOCTYPE html>")
+    report = (out / S.REPORT_FILE).read_text()
+    assert report.startswith("<!DOCTYPE html>") and "SIPRI Yearbook 2024 estimates" in report
+    lines = summary["final_checkpoint"].splitlines()
+    assert len(lines) == 7 and all(line in report for line in lines if line)
 
 
-def test_demo_table_output_and_default_directory(cli, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_demo_table_output_refuses_to_overwrite_and_force_replaces(
+    cli, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.chdir(tmp_path)
-    r = cli("demo", "-q")
-    assert r.exit_code == 0
-    assert sorted(p.name for p in (tmp_path / "demo-out").iterdir()) == sorted(DEMO_FILES)
-    assert "New START" in r.stdout and "Model convention" in r.stdout
-    assert "wrote demo-out/model-report.html" in r.stderr
+    r = cli("demo", "-q", *SMALL)
+    assert r.exit_code == 0, r.stderr
+    assert "Verification regime" in r.stdout
+    assert "disarm verify demo-out" in r.stderr
+    assert (tmp_path / "demo-out" / "model-report.html").is_file()
+    before = (tmp_path / "demo-out" / S.FINAL_CHECKPOINT_FILE).read_bytes()
+    again = cli("demo", "-q", *SMALL)
+    assert again.exit_code == 2 and "--force" in again.stderr
+    assert (tmp_path / "demo-out" / S.FINAL_CHECKPOINT_FILE).read_bytes() == before
+    forced = cli("demo", "-q", *SMALL, "--force", "--cheat", "divert")
+    assert forced.exit_code == 0, forced.stderr
+    assert "cheat divert by" in forced.stderr and "stated detection probability" in forced.stderr
+
+
+def test_demo_bad_cheat_exit_2_and_writes_nothing(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "o"
+    r = cli("demo", "--out", str(out), "--cheat", "bribe")
+    assert r.exit_code == 2
+    assert "--cheat 'bribe'" in r.stderr
+    assert not out.exists()
 
 
 def test_demo_out_is_a_file_exit_2(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -42,7 +72,7 @@ def test_demo_out_is_a_file_exit_2(cli, tmp_path: Path) -> None:  # type: ignore
 def test_cli_file_list_matches_the_demo() -> None:
     from disarm.cli import demo as cli_demo
 
-    assert cli_demo.DEMO_FILES == DEMO_FILES
+    assert cli_demo.DEMO_FILES == DEMO_FILES == S.NEW_START_FILES
 
 
 def test_demo_out_below_a_file_exit_2(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

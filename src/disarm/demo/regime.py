@@ -149,6 +149,12 @@ class Regime:
         self.timeline = run_timeline(
             self.worlds, self.rounds, phases["P3"], phases["P4"], self.drbg, self.cheat
         )
+        if self.cheat.strategy == "redeclare" and self.cheat.fake_round is None:
+            raise BadInput(
+                f"--cheat redeclare: {self.cheat.party} dismantles nothing before the last "
+                "round, so there is no dismantlement to fake; use more --years or a larger "
+                "--scale"
+            )
         self.design = bal.design(PU_PER_WARHEAD_KG, 20_260_101, config.iterations)
         self.facilities = self._facilities()
         self.h_campaign = bal.campaign_threshold(
