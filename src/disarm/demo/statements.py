@@ -467,9 +467,14 @@ class FindingIssued(_Model):
     """finding.issued -- issued by the inspectorate for every violation it derives.
 
     `evidence` lists the log entries the finding rests on (the result, reveal, declaration,
-    custody or balance entries); `stated_probability` the plan's detection probability for this
-    kind of violation, logged before (at `plan`). A verifier re-derives every finding from the
-    evidence and requires the set of derived findings to equal the set logged.
+    custody or balance entries); `plan` is the latest inspection.plan logged before the
+    finding, and `stated_probability` the detection probability that plan stated for this kind
+    of violation: for inspection findings its `detection[0].p_cumulative` for the state (one
+    site holding the items, all rounds up to the plan's), for balance-alarm its
+    `balance_detection` (Monte Carlo), for custody findings None. Inspection findings are
+    logged once per (state, kind, code, item): a later inspection that finds the same thing
+    again adds no statement. A verifier re-derives every finding from the evidence and
+    requires the set of derived findings to equal the set logged.
     """
 
     kind: FindingKind
