@@ -23,6 +23,7 @@ from disarm.tlog.tiles import (
     FULL_TILE_BYTES,
     INTERIOR_BASE,
     INTERIOR_BYTES,
+    INTERIOR_MIN_HEIGHT,
     TILE_HEIGHT,
     TILE_WIDTH,
     check_entry_sizes,
@@ -268,9 +269,10 @@ class TiledLog(ABC):
             at = (slot >> r) * HASH_SIZE
             return row[at : at + HASH_SIZE]
         key = (level, tile)
-        if r == 0:
+        if r < INTERIOR_MIN_HEIGHT:  # in the tile itself, or at most 7 hashes above it
             data = self._tiles.get(key) or self._tile(level, tile)
-            return data[slot * HASH_SIZE : (slot + 1) * HASH_SIZE]
+            run = data[slot * HASH_SIZE : (slot + (1 << r)) * HASH_SIZE]
+            return run if r == 0 else tile_levels(run)[r]
         at = (INTERIOR_BASE[r] + (slot >> r)) * HASH_SIZE
         data = self._interiors.get(key) or self._interior(level, tile)
         return data[at : at + HASH_SIZE]

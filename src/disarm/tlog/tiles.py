@@ -27,8 +27,10 @@ TILE_WIDTH = 1 << TILE_HEIGHT
 FULL_TILE_BYTES = TILE_WIDTH * HASH_SIZE
 MAX_LEVEL = 63
 MAX_ENTRY_SIZE = 0xFFFF
-#: Hashes inside a full tile strictly between its 256 hashes and its root (levels 1..7).
-INTERIOR_HASHES = TILE_WIDTH - 2
+#: Interior nodes kept beside a full tile: heights 4..7 inside it (16 + 8 + 4 + 2 hashes).
+#: Heights 1..3 cost at most 7 hashes to recompute from the tile, so they are not stored.
+INTERIOR_MIN_HEIGHT = 4
+INTERIOR_HASHES = sum(TILE_WIDTH >> h for h in range(INTERIOR_MIN_HEIGHT, TILE_HEIGHT))
 INTERIOR_BYTES = INTERIOR_HASHES * HASH_SIZE
 
 _sha256 = hashlib.sha256
@@ -270,19 +272,21 @@ def tile_levels(hashes: bytes) -> list[bytes]:
 
 
 def full_tile_tree(hashes: bytes) -> tuple[bytes, bytes]:
-    """For a full tile: (root, interior) with interior = levels 1..7 concatenated."""
+    """For a full tile: (root, interior) with interior = its nodes at heights 4..7."""
     if len(hashes) != FULL_TILE_BYTES:
         raise BadInput(f"a full tile is {FULL_TILE_BYTES} bytes, not {len(hashes)}")
     levels = tile_levels(hashes)
-    return levels[-1], b"".join(levels[1:-1])
+    return levels[-1], b"".join(levels[INTERIOR_MIN_HEIGHT:-1])
 
 
 #: Offset (in hashes) of each height's first node inside an interior record.
-INTERIOR_BASE = tuple(sum(TILE_WIDTH >> h for h in range(1, r)) for r in range(TILE_HEIGHT))
+INTERIOR_BASE = tuple(
+    sum(TILE_WIDTH >> h for h in range(INTERIOR_MIN_HEIGHT, r)) for r in range(TILE_HEIGHT)
+)
 
 
 def interior_offset(height: int, index: int) -> int:
-    """Byte offset, inside an interior record, of node ``index`` at ``height`` (1..7)."""
-    if not 1 <= height < TILE_HEIGHT or not 0 <= index < TILE_WIDTH >> height:
-        raise BadInput(f"no interior node at height {height}, index {index}")
+    """Byte offset, inside an interior record, of node ``index`` at ``height`` (4..7)."""
+    if not INTERIOR_MIN_HEIGHT <= height < TILE_HEIGHT or not 0 <= index < TILE_WIDTH >> height:
+        raise BadInput(f"no stored interior node at height {height}, index {index}")
     return (INTERIOR_BASE[height] + index) * HASH_SIZE
