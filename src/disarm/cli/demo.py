@@ -80,14 +80,15 @@ def demo(
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
-    """Run the whole verification regime of the model programme on the 2024 world inventory.
+    """Run the whole verification regime of the model programme (2024 world).
 
-    Nine states (SIPRI 2024 estimates as baselines, synthetic items), an inspectorate and two
-    witnesses: signed escrowed declarations every six months, random inspections seeded by
-    the log, chain of custody of every dismantlement, material balances with Page's test,
-    compliance verdicts, all in a transparency log in OUT with its cosigned checkpoints and
-    public keys. Also writes report.html, findings.json, data/*.csv and the New START files.
-    Check the run with `disarm verify OUT`.
+    Nine states (SIPRI 2024 estimates as baselines, synthetic items), an
+    inspectorate and two witnesses: escrowed declarations every six months,
+    random inspections seeded by the log, chain of custody of every
+    dismantlement, material balances with Page's test, compliance verdicts.
+    Everything is signed into a transparency log in OUT, with its cosigned
+    checkpoints and public keys; also report.html, findings.json, data/*.csv
+    and the New START files. Check the run with `disarm verify OUT`.
     """
     from disarm.demo.outputs import output_files, summary_rows  # heavy: load on use
     from disarm.demo.regime import RegimeConfig, run_regime
