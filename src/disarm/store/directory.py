@@ -9,7 +9,7 @@ Directory layout::
     bundles         u64 byte offset in ``data`` where entry bundle N starts, for N = 0..size/256
     hashes/<L>      the tree hashes at height 8L, 32 bytes each, in order: tile ``tile/L/N`` is
                     bytes [N * 8192, (N + 1) * 8192) and a partial tile is a prefix of that
-    nodes/<L>       interior nodes of the full tiles of level L, 8,128 bytes per tile
+    nodes/<L>       interior nodes (heights 4-7) of the full tiles of level L, 960 bytes each
     checkpoint      the latest signed checkpoint (tlog-tiles name)
     checkpoints     every checkpoint ever stored: u32 length + note, appended
     .lock           flock(2) file: one process at a time

@@ -1,9 +1,10 @@
 """A Merkle log stored as C2SP tlog tiles: reads, proofs and appends common to every backend.
 
 Every perfect subtree of height ``h = 8L + r`` is one read: for ``r = 0`` it is a hash in a tile
-of level ``L``; otherwise it is an interior node of such a tile, stored beside the tile (254
-hashes per full tile). The right edge (partial tiles) is kept in memory. So a proof is
-O(log n) reads, and opening a log reads only the right edge: no O(n) work.
+of level ``L``; for ``r = 1..3`` at most 7 hashes over a run of such a tile; for ``r = 4..7`` an
+interior node stored beside the tile (30 hashes per full tile). The right edge (partial tiles)
+is kept in memory. So a proof is O(log n) reads, and opening a log reads only the right edge:
+no O(n) work.
 """
 
 from __future__ import annotations
@@ -121,7 +122,7 @@ class TiledLog(ABC):
 
     @abstractmethod
     def _fetch_interior(self, level: int, index: int) -> bytes:
-        """The interior nodes of a full tile (levels 1..7, 8,128 bytes)."""
+        """The stored interior nodes of a full tile (heights 4..7, 960 bytes)."""
 
     @abstractmethod
     def _fetch_bundle(self, index: int) -> bytes:
@@ -281,7 +282,7 @@ class TiledLog(ABC):
         if not 0 <= start < end <= self._frontier.size:
             raise BadInput(f"range [{start}, {end}) is not inside a log of size {self.size}")
         n = end - start
-        if n & (n - 1) == 0 and start & (n - 1) == 0:  # a perfect subtree: one stored hash
+        if n & (n - 1) == 0 and start & (n - 1) == 0:  # a perfect subtree: one read
             height = n.bit_length() - 1
             return self.perfect_hash(height, start >> height)
         return merkle.hash_from_perfect(self.perfect_hash, start, end)
