@@ -19,16 +19,20 @@ The derivations are the pure functions of `disarm.demo.derive` (the demo's own c
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from typing import Any
 
 from disarm.audit.context import AuditContext
 from disarm.audit.model import CheckResult, Mismatch
 from disarm.audit.policy import fail_at, payload
+from disarm.audit.rebuild import findings_rows
 from disarm.audit.rounds import resolve
 from disarm.crypto.continuity import DeclarationView
 from disarm.demo import statements as demo
-from disarm.demo.derive import CustodyIndex, custody_findings, site_findings
+from disarm.demo.derive import CustodyIndex, custody_record, site_findings
+from disarm.inspect.custody import validate_custody
+from disarm.inspect.custody_events import Event
 
 __all__ = ["CustodyCheck", "FindingsCheck", "InspectionCheck"]
 
@@ -61,39 +65,38 @@ class CustodyCheck:
     title = "every chain-of-custody sequence replayed"
 
     def run(self, ctx: AuditContext) -> CheckResult:
-        rows: dict[str, list[tuple[str, ...]]] = {}
+        records: dict[str, list[Event]] = {}
+        items: set[str] = set()
         seen: set[tuple[str, str, str, str]] = set()
         indexes = _type(ctx, "custody.event")
-        events = 0
         for n, index in enumerate(indexes):
             ev = payload(ctx, index)
             if _issuer(ctx, index) != demo.INSPECTORATE:
                 raise fail_at(ctx, index, "custody events not issued by the inspectorate")
-            rows.setdefault(ev.party, []).extend(ev.events)
-            events += len(ev.events)
+            record = records.setdefault(ev.party, [])
+            try:
+                new = custody_record(ev.events)
+            except (ValueError, KeyError) as exc:
+                raise fail_at(ctx, index, f"the custody rows do not parse: {exc}") from None
+            # Lines number the rows of the state's whole record, as custody_record would.
+            record.extend(dataclasses.replace(e, line=e.line + len(record)) for e in new)
+            items.update(e.item for e in new)
             following = indexes[n + 1] if n + 1 < len(indexes) else None
             if following == index + 1 and payload(ctx, following).party == ev.party:
                 continue  # the run of this state's custody statements goes on
-            try:
-                found = custody_findings(rows[ev.party])
-            except (ValueError, KeyError) as exc:
-                raise fail_at(ctx, index, f"the custody rows do not parse: {exc}") from None
-            for code, item, message in found:
-                if (ev.party, code, item, message) in seen:
+            # = disarm.demo.derive.custody_findings on the state's rows so far
+            for f in validate_custody(record):
+                if (ev.party, f.code, f.item, f.message) in seen:
                     continue
-                seen.add((ev.party, code, item, message))
-                key = ("custody", code, ev.party, item, message, (index,))
+                seen.add((ev.party, f.code, f.item, f.message))
+                key = ("custody", f.code, ev.party, f.item, f.message, (index,))
                 _derived(ctx).append((key, index, "custody"))
         return CheckResult(
             self.name,
             self.title,
-            checked=events,
+            checked=sum(len(r) for r in records.values()),
             unit="events",
-            figures={
-                "statements": len(indexes),
-                "items": len({r[0] for rs in rows.values() for r in rs}),
-                "findings": len(seen),
-            },
+            figures={"statements": len(indexes), "items": len(items), "findings": len(seen)},
         )
 
 
@@ -105,9 +108,17 @@ class InspectionCheck:
         escrow = ctx.escrow
         assert escrow is not None
         selected: dict[int, tuple[str, list[str], int]] = ctx.facts["selected"]
-        custody_at = _type(ctx, "custody.event")
+        custody_at = iter(_type(ctx, "custody.event"))
+        custody = CustodyIndex()
+        pending = next(custody_at, None)
         found_items = 0
+        issued: set[tuple[str, str, str, str]] = set()
+        counts: dict[tuple[int, str], int] = {}
+        ctx.facts["site_finding_counts"] = counts
         for index in _type(ctx, "inspection.result"):
+            while pending is not None and pending < index:
+                custody.add(pending, payload(ctx, pending))
+                pending = next(custody_at, None)
             res = payload(ctx, index)
             if _issuer(ctx, index) != demo.INSPECTORATE:
                 raise fail_at(ctx, index, "an inspection result not issued by the inspectorate")
@@ -131,10 +142,6 @@ class InspectionCheck:
                     computed=inspected,
                 )
             record = escrow.declarations[decl]
-            custody = CustodyIndex()
-            for i in custody_at:
-                if i < index:
-                    custody.add(i, payload(ctx, i))
             opened = {
                 item_id: (item, ref)
                 for item_id, (item, ref) in record.state.items().items()
@@ -147,7 +154,12 @@ class InspectionCheck:
             for site in res.sites:
                 self._reveals(ctx, index, site, decl)
                 found_items += len(site.found)
-                for f in site_findings(view, site.site, site.found, custody, index):
+                derived = site_findings(view, site.site, site.found, custody, index)
+                counts[(index, site.site)] = len(derived)
+                for f in derived:
+                    if (party, f.kind, f.code, f.item) in issued:
+                        continue  # found again at a later inspection: issued once
+                    issued.add((party, f.kind, f.code, f.item))
                     key = (
                         f.kind,
                         f.code,
@@ -233,6 +245,7 @@ class FindingsCheck:
         plans = _type(ctx, "inspection.plan")
         for key, index in logged:
             self._plan(ctx, index, payload(ctx, index), plans, source[key])
+        ctx.facts["findings_rows"] = findings_rows(ctx)
         ctx.facts["verified_findings"] = [
             {"index": i, "kind": k[0], "code": k[1], "party": k[2], "item": k[3]} for k, i in logged
         ]

@@ -62,6 +62,7 @@ class KeysCheck:
         genesis = _load(ctx, f.trust_anchor, parse_genesis_key, "the genesis key")
         log_key = _load(ctx, f.log_key, parse_log_key, "the log key")
         witnesses = [_load(ctx, p, parse_witness_key, "a witness key") for p in f.witness_keys]
+        ctx.facts["witness_key_files"] = list(zip(f.witness_keys, witnesses, strict=True))
         if pins.genesis_key is not None and genesis != pins.genesis_key:
             raise Mismatch(
                 "the directory's genesis key is not the pinned (--trust) key",

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import functools
+import json
 from pathlib import Path
 
 from disarm.audit.context import AuditContext
@@ -39,7 +40,29 @@ class OutputsCheck:
     title = "report, findings and CSV files re-derived and compared byte for byte"
 
     def run(self, ctx: AuditContext) -> CheckResult:
+        from disarm.audit.rebuild import rebuild_result, simulation_truth
+        from disarm.demo.outputs import output_files
+
         checked = 0
+        truth = simulation_truth(ctx)
+        # The files depend on the verified facts and the simulation truth only: render once
+        # per truth (a context re-used on another copy of DIR renders again if it differs).
+        cache: dict[str, dict[str, str]] = ctx.facts.setdefault("rendered", {})
+        key = json.dumps(truth, sort_keys=True)
+        if key not in cache:
+            cache[key] = output_files(rebuild_result(ctx, truth))
+        derived = cache[key]
+        expected = {demo.REPORT_FILE, demo.FINDINGS_FILE, *demo.CSV_FILES}
+        if set(derived) != expected:  # pragma: no cover - the demo's contract changed
+            raise Mismatch(
+                "the demo renders other files than its layout names",
+                expected=sorted(expected),
+                computed=sorted(derived),
+            )
+        for rel in sorted(derived):
+            compare_bytes(rel, _read(ctx, rel), derived[rel].encode("utf-8"), rel)
+            ctx.covered.add(rel)
+            checked += 1
         bundled = _bundled_files()
         for rel in demo.NEW_START_FILES:
             compare_bytes(rel, _read(ctx, rel), bundled[rel], rel)

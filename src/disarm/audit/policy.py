@@ -12,7 +12,7 @@ from disarm.audit.context import AuditContext
 from disarm.audit.model import CheckResult, Mismatch
 from disarm.audit.statement_checks import entry_place
 from disarm.crypto.escrow import COMMIT_TYPE, REVEAL_TYPE
-from disarm.crypto.registry import GENESIS, REGISTER, Role
+from disarm.crypto.registry import GENESIS, REGISTER, Registry, Role
 from disarm.demo import statements as demo
 from disarm.errors import BadInput
 from disarm.rules.programme import Programme, parse_programme
@@ -82,6 +82,7 @@ class PolicyCheck:
                 expected=sorted(scenario.witnesses),
                 computed=witnesses,
             )
+        self._witness_keys(ctx, registry)
         if ctx.quorum is None:
             ctx.quorum = scenario.witness_quorum
             ctx.facts["quorum_from"] = "policy (programme.scenario)"
@@ -98,6 +99,37 @@ class PolicyCheck:
                 "scale": scenario.scale,
             },
         )
+
+    def _witness_keys(self, ctx: AuditContext, registry: Registry) -> None:
+        """Each witness key file holds the key of the witness it is named for, as registered
+        (by the inspectorate, in the log) for that witness party."""
+        files = ctx.facts.get("witness_key_files", [])
+        for (path, verifier), party in zip(files, demo.WITNESSES, strict=True):
+            if verifier.name != party:
+                raise Mismatch(
+                    "the witness key file holds another witness's key",
+                    file=path,
+                    expected=party,
+                    computed=verifier.name,
+                )
+            registered = [k.public_key for k in registry.party(party).keys.values()]
+            if verifier.public_key not in registered:
+                raise Mismatch(
+                    f"the witness key is not the key the log registers for {party}",
+                    file=path,
+                    expected=[k.hex() for k in registered],
+                    computed=verifier.public_key.hex(),
+                )
+        for w in ctx.trust.witnesses:
+            if w.name not in demo.WITNESSES:
+                continue
+            registered = [k.public_key for k in registry.party(w.name).keys.values()]
+            if w.public_key not in registered:
+                raise Mismatch(
+                    f"the trusted key of {w.name} is not the key the log registers for it",
+                    expected=[k.hex() for k in registered],
+                    computed=w.public_key.hex(),
+                )
 
     def _one(self, ctx: AuditContext, by_type: dict[str, list[int]], type_: str) -> int:
         found = by_type.get(type_, [])

@@ -236,6 +236,7 @@ class PlanCheck:
         statements = dict(ctx.statements)
         figures = 0
         indexes = _indexes(ctx, "inspection.plan")
+        campaign = (len(scenario.rounds) - 1) * (6 // scenario.balance.period_months)
         for index in indexes:
             plan = payload(ctx, index)
             if statements[index].statement.issuer != demo.INSPECTORATE:
@@ -252,6 +253,14 @@ class PlanCheck:
             for s in plan.states:
                 sites = len(states[s.party].sites)
                 k = states[s.party].sites_per_round
+                if s.balance_periods != campaign:
+                    raise fail_at(
+                        ctx,
+                        index,
+                        f"{s.party}: the plan's balance periods are not the campaign's",
+                        expected=campaign,
+                        computed=s.balance_periods,
+                    )
                 if (s.population, s.sites) != (sites, k):
                     raise fail_at(
                         ctx,

@@ -12,15 +12,68 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 
 from disarm.audit.context import AuditContext
 from disarm.audit.model import CheckResult, Mismatch
 from disarm.crypto.registry import Registry
-from disarm.crypto.statements import StatementRejected, decode
+from disarm.crypto.statements import (
+    SIGNING_DOMAIN,
+    SignedStatement,
+    Statement,
+    StatementRejected,
+    decode,
+)
 from disarm.errors import BadInput, VerificationError
 from disarm.service import escrow as esc
 
 __all__ = ["EscrowCheck", "StatementsCheck", "entry_place"]
+
+
+@dataclass(frozen=True)
+class _DecodedStatement(Statement):
+    """A decoded statement that keeps its canonical JSON (a slice of the verified entry bytes),
+    so that checking its signature does not canonicalise it again."""
+
+    canonical_json: bytes = b""
+
+    def signing_input(self) -> bytes:
+        return SIGNING_DOMAIN + self.canonical_json
+
+
+@dataclass(frozen=True)
+class _DecodedEntry(SignedStatement):
+    """A decoded log entry that keeps its bytes: `encode()` (and so `hash`) costs nothing."""
+
+    raw: bytes = b""
+
+    def encode(self) -> bytes:
+        return self.raw
+
+
+def decode_entry(data: bytes) -> SignedStatement:
+    """`disarm.crypto.statements.decode` (which checks that `data` is exactly the canonical
+    encoding), keeping the canonical bytes it verified for the later checks.
+
+    The entry is ``{"signature":"<hex>","statement":{...}}`` in RFC 8785 form (keys sorted),
+    so the statement's canonical JSON is the slice after ``"statement":`` up to the last byte.
+    """
+    signed = decode(data)
+    prefix = b'{"signature":"' + signed.signature.hex().encode() + b'","statement":'
+    if not data.startswith(prefix) or not data.endswith(b"}"):  # pragma: no cover - decode
+        return signed
+    st = signed.statement
+    statement = _DecodedStatement(
+        st.type,
+        st.issuer,
+        st.key_id,
+        st.seq,
+        st.prev,
+        st.time,
+        st.payload,
+        canonical_json=data[len(prefix) : -1],
+    )
+    return _DecodedEntry(statement, signed.signature, raw=data)
 
 
 def entry_place(ctx: AuditContext, index: int) -> tuple[str, int | None]:
@@ -44,7 +97,7 @@ class StatementsCheck:
         statements = []
         for index, data in enumerate(ctx.entries):
             try:
-                signed = decode(data)
+                signed = decode_entry(data)
                 registry.apply(signed)
             except (StatementRejected, BadInput) as exc:
                 file, byte = entry_place(ctx, index)
@@ -78,19 +131,21 @@ class EscrowCheck:
 
     def run(self, ctx: AuditContext) -> CheckResult:
         ctx.require_registry()
-        try:
-            audit = esc.audit(ctx.store, ctx.trust.genesis_key)
-        except (VerificationError, BadInput) as exc:
-            index = _index_of(exc.message)
-            file, byte = entry_place(ctx, index) if index is not None else (ctx.log_dir, None)
-            raise Mismatch(
-                exc.message,
-                file=file,
-                index=index,
-                byte=byte,
-                expected=getattr(exc, "expected", None),
-                computed=getattr(exc, "computed", None),
-            ) from exc
+        # The statements are verified (registry replay); audit each escrow statement in order.
+        audit = esc.Audit()
+        for index, signed in ctx.statements:
+            try:
+                esc._audit_one(audit, index, signed)
+            except (VerificationError, BadInput) as exc:
+                file, byte = entry_place(ctx, index)
+                raise Mismatch(
+                    f"log entry {index} ({signed.statement.type}): {exc.message}",
+                    file=file,
+                    index=index,
+                    byte=byte,
+                    expected=getattr(exc, "expected", None),
+                    computed=getattr(exc, "computed", None),
+                ) from exc
         ctx.escrow = audit
         openings = sum(len(r.state.items()) for r in audit.declarations.values())
         return CheckResult(
@@ -105,12 +160,3 @@ class EscrowCheck:
                 "continuity_findings": len(audit.continuity()),
             },
         )
-
-
-def _index_of(message: str) -> int | None:
-    prefix = "log entry "
-    if message.startswith(prefix):
-        digits = message[len(prefix) :].split(" ", 1)[0]
-        if digits.isdigit():
-            return int(digits)
-    return None

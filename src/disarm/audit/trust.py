@@ -58,9 +58,11 @@ class Trust:
             ("witness keys", self.witness_source, "--witness-key"),
         ):
             if source is KeySource.DIRECTORY:
+                plural = what.endswith("keys")
                 out.append(
-                    f"the {what} was read from the directory under verification: this proves "
-                    f"only internal consistency; pin it with {flag} (obtained out of band)"
+                    f"the {what} {'were' if plural else 'was'} read from the directory under "
+                    f"verification: this proves only internal consistency; pin "
+                    f"{'them' if plural else 'it'} with {flag} (obtained out of band)"
                 )
         return out
 

@@ -6,7 +6,8 @@
 * `BalanceCheck`: every `inspection.balance` report's evaluation (MUF, sigma-MUF, SITMUF,
   Page's statistic, its threshold and the first alarm) is what `disarm.stats.mua.evaluate`
   gives on the balance area rebuilt from all reports of that facility so far and the design
-  published in the scenario (relative tolerance 1e-9, as the format states).
+  published in the scenario, against the campaign's threshold (false-alarm probability alpha
+  over all the campaign's periods; relative tolerance 1e-9, as the format states).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from disarm.errors import BadInput
 from disarm.rules import evaluate, load_declarations
 from disarm.stats.mua.evaluation import evaluate as evaluate_balance
 from disarm.stats.mua.model import MeasurementPoint, build_balance_area
+from disarm.stats.mua.sequential import page_threshold
 
 __all__ = ["BalanceCheck", "VerdictCheck", "derive_verdicts"]
 
@@ -144,6 +146,7 @@ class BalanceCheck:
 
     def run(self, ctx: AuditContext) -> CheckResult:
         design = ctx.facts["scenario"].balance
+        h_campaign = campaign_threshold(design, campaign_periods(ctx.facts["scenario"]))
         by_type: dict[str, list[int]] = ctx.facts["by_type"]
         history: dict[tuple[str, str], list[Any]] = {}
         alarms = 0
@@ -172,7 +175,9 @@ class BalanceCheck:
                     expected=len(periods),
                     computed=ev.periods,
                 )
-            derived = _evaluate(design, rep.area, reports[0].opening, periods, ctx, index)
+            derived = _evaluate(
+                design, rep.area, reports[0].opening, periods, ctx, index, h_campaign
+            )
             for name in ("muf", "sigma_muf", "sitmuf", "page"):
                 got = np.asarray(getattr(derived, name), dtype=float)
                 stated = np.asarray(getattr(ev, name), dtype=float)
@@ -221,8 +226,35 @@ def _first_off(a: np.ndarray[Any, Any], b: np.ndarray[Any, Any]) -> int:
     return n
 
 
+def campaign_periods(scenario: Any) -> int:
+    """Balance periods of the whole campaign: rounds every six months after the first."""
+    return int((len(scenario.rounds) - 1) * (6 // scenario.balance.period_months))
+
+
+def campaign_threshold(design: Any, periods: int) -> float:
+    """Page's threshold for the whole campaign (false-alarm probability `alpha` over all its
+    periods), chosen by simulation as `disarm.stats.mua.evaluate` does for that many periods:
+    the first stream spawned by SeedSequence(mc_seed)."""
+    page_seq, _ = np.random.SeedSequence(design.mc_seed).spawn(2)
+    return float(
+        page_threshold(
+            design.k,
+            periods,
+            design.alpha,
+            iterations=design.iterations,
+            rng=np.random.default_rng(page_seq),
+        )
+    )
+
+
 def _evaluate(
-    design: Any, area: str, opening: Any, periods: Sequence[Any], ctx: AuditContext, index: int
+    design: Any,
+    area: str,
+    opening: Any,
+    periods: Sequence[Any],
+    ctx: AuditContext,
+    index: int,
+    h: float,
 ) -> Any:
     points = []
     for p in design.points:
@@ -246,6 +278,7 @@ def _evaluate(
             measured,
             alpha=design.alpha,
             k=design.k,
+            h=h,
             iterations=design.iterations,
             seed=design.mc_seed,
         )

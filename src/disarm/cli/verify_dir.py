@@ -122,5 +122,12 @@ def _row(result: dict[str, Any]) -> dict[str, Any]:
         "check": result["check"],
         "status": result["status"],
         "checked": f"{result['checked']} {result['unit']}" if result["status"] == "ok" else "",
-        "details": ", ".join(f"{k}={v}" for k, v in figures.items()),
+        "details": ", ".join(f"{k}={_short(v)}" for k, v in figures.items()),
     }
+
+
+def _short(value: Any) -> Any:
+    """A figure for the table: a mapping (e.g. statements per type) as its total."""
+    if isinstance(value, dict):
+        return sum(v for v in value.values() if isinstance(v, int | float))
+    return value
