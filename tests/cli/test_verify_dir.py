@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
 
+import pytest
+from typer.testing import CliRunner
+
+from disarm.cli.main import app
 from tests.conftest import Cli
 
 
@@ -43,9 +49,88 @@ def test_malformed_pinned_key_is_bad_input(cli: Cli, tmp_path: Path) -> None:
 def test_empty_directory_fails_at_the_keys(cli: Cli, tmp_path: Path) -> None:
     result = cli("verify", str(tmp_path), "--json")
     assert result.exit_code == 1
-    import json
-
     report = json.loads(result.stdout)
     assert report["status"] == "failed"
     assert report["first_disagreement"]["check"] == "keys"
     assert report["checks"][1]["status"] == "not-run"
+
+
+# -- on a real demo directory -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("demo") / "out"
+    args = ["demo", "--out", str(out), "--seed", "3", "--years", "1", "--scale", "0.02"]
+    result = CliRunner().invoke(app, [*args, "--cheat", "omit", "-q"], catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    return out
+
+
+def test_verify_dir_passes_both_spellings(cli: Cli, demo_out: Path) -> None:
+    for args in (["verify", str(demo_out)], ["verify", "dir", str(demo_out), "-q"]):
+        result = cli(*args)
+        assert result.exit_code == 0, result.stderr
+        assert "OK: everything" in result.stderr
+        assert "internal consistency" in result.stderr  # keys not pinned: warned
+    assert "inventory" in cli("verify", str(demo_out)).stdout  # the summary table
+
+
+def test_verify_dir_json_shape(cli: Cli, demo_out: Path) -> None:
+    keys = [
+        "--trust", (demo_out / "keys/inspectorate.pub").read_text().strip(),
+        "--log-key", (demo_out / "keys/log.vkey").read_text().strip(),
+        "--witness-key", (demo_out / "keys/witness-1.vkey").read_text().strip(),
+        "--witness-key", (demo_out / "keys/witness-2.vkey").read_text().strip(),
+    ]  # fmt: skip
+    result = cli("verify", str(demo_out), "--json", *keys)
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert set(report) == {
+        "directory", "status", "checks", "first_disagreement", "findings", "trust", "warnings"
+    }  # fmt: skip
+    assert report["status"] == "ok" and report["first_disagreement"] is None
+    assert report["warnings"] == [] and "warning" not in result.stderr
+    assert report["trust"]["log_key"]["source"] == "pinned"
+    names = [c["check"] for c in report["checks"]]
+    assert names[0] == "keys" and names[-1] == "inventory" and len(names) == len(set(names))
+    assert all(c["status"] == "ok" for c in report["checks"])
+    cosig = next(c for c in report["checks"] if c["check"] == "cosignatures")
+    assert cosig["figures"]["quorum"] == 2 and "policy" in cosig["figures"]["quorum_from"]
+    published = json.loads((demo_out / "findings.json").read_text())
+    assert sorted(f["index"] for f in report["findings"]) == sorted(
+        f["index"] for f in published["findings"]
+    )
+
+
+def test_verify_dir_names_the_first_disagreement(cli: Cli, demo_out: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "out"
+    shutil.copytree(demo_out, copy)
+    data = bytearray((copy / "data/verdicts.csv").read_bytes())
+    data[300] ^= 0x01
+    (copy / "data/verdicts.csv").write_bytes(bytes(data))
+    result = cli("verify", str(copy), "--json")
+    assert result.exit_code == 1
+    first = json.loads(result.stdout)["first_disagreement"]
+    assert first["check"] == "outputs" and first["file"] == "data/verdicts.csv"
+    assert first["byte"] == 300
+    text = cli("verify", str(copy), "-q")
+    assert text.exit_code == 1 and text.stdout == ""
+    assert "FAILED: outputs" in text.stderr and "data/verdicts.csv" in text.stderr
+    assert "byte 300" in text.stderr and "expected:" in text.stderr
+
+
+def test_pinned_key_that_differs_from_the_directory_fails(cli: Cli, demo_out: Path) -> None:
+    result = cli("verify", str(demo_out), "--trust", "22" * 32, "-q")
+    assert result.exit_code == 1
+    assert "FAILED: keys" in result.stderr and "keys/inspectorate.pub" in result.stderr
+
+
+def test_quorum_flag_overrides_the_policy(cli: Cli, demo_out: Path) -> None:
+    result = cli("verify", str(demo_out), "--quorum", "1", "--json")
+    assert result.exit_code == 0
+    checks = {c["check"]: c for c in json.loads(result.stdout)["checks"]}
+    assert checks["cosignatures"]["figures"]["quorum"] == 1
+    assert checks["cosignatures"]["figures"]["quorum_from"] == "--quorum"
+    result = cli("verify", str(demo_out), "--quorum", "3", "-q")
+    assert result.exit_code == 1 and "quorum 3 exceeds" in result.stderr
