@@ -18,7 +18,7 @@ import jinja2
 
 from disarm.demo import statements as S
 from disarm.demo.balance import ALPHA, GOAL_SHARE
-from disarm.demo.regime import DETECTED_BY, RegimeResult
+from disarm.demo.model import DETECTED_BY, RegimeResult
 from disarm.report.charts import ChartSpec, Point, chart_svg, svg_data_uri
 from disarm.report.document import worst
 from disarm.report.render import fmt
