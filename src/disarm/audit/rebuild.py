@@ -15,6 +15,7 @@ into report.html too, so an edit of it in one file shows as a difference in the 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 import math
 from typing import Any
@@ -23,7 +24,7 @@ from disarm.audit.context import AuditContext
 from disarm.audit.model import Mismatch
 from disarm.audit.policy import payload
 from disarm.demo import statements as demo
-from disarm.demo.regime import DETECTED_BY, RegimeConfig, RegimeResult, _values
+from disarm.demo.regime import DETECTED_BY, RegimeConfig, RegimeResult
 from disarm.demo.world import scaled
 
 __all__ = ["rebuild_result", "simulation_truth"]
@@ -79,6 +80,16 @@ def simulation_truth(ctx: AuditContext) -> dict[str, Any]:
     return truth
 
 
+def _category_order() -> list[str]:
+    """The order in which the demo lists a declaration's categories (its aggregates are
+    logged as canonical JSON, keys sorted): the keys of the demo's own values builder."""
+    for module in ("disarm.demo.rounds", "disarm.demo.regime"):
+        build = getattr(importlib.import_module(module), "_values", None)
+        if build is not None:
+            return list(build({}))
+    return list(demo.ITEM_BACKED)  # pragma: no cover - the demo moved its builder again
+
+
 def _round_of(rounds: list[str], date: str) -> int:
     r = 0
     for k, d in enumerate(rounds):
@@ -128,7 +139,7 @@ def rebuild_result(ctx: AuditContext, truth: dict[str, Any]) -> RegimeResult:
         },
     )
     statements = dict(ctx.statements)
-    order = list(_values({}))
+    order = _category_order()
     for index in _type(ctx, "declaration.aggregates"):
         agg = payload(ctx, index)
         party = statements[index].statement.issuer
