@@ -94,18 +94,20 @@ def _tile_trees(stream: bytes) -> tuple[bytes, bytes]:
     return b"".join(interiors), b"".join(roots)
 
 
-def hash_segment(prefix: bytes, entries: Sequence[bytes]) -> tuple[bytes, bytes, bytes, bytes]:
+def hash_segment(
+    prefix: bytes, entries: Sequence[bytes], encode: bool = True
+) -> tuple[bytes, bytes, bytes, bytes]:
     """Level-0 work for entries that start a tile, after ``prefix`` (leaf hashes already in it).
 
-    Returns (encoded entries, their leaf hashes, interiors of the full tiles, roots of the full
-    tiles), where full tiles are counted over ``prefix + hashes``.
+    Returns (encoded entries, or b"" without ``encode``; their leaf hashes; interiors of the
+    full tiles; roots of the full tiles), full tiles counted over ``prefix + hashes``.
     """
     hashes = leaf_hashes(entries)
     interiors, roots = _tile_trees(prefix + hashes if prefix else hashes)
-    return encode_bundle(entries), hashes, interiors, roots
+    return encode_bundle(entries) if encode else b"", hashes, interiors, roots
 
 
-def _fork_segment(entries: Sequence[bytes], shared: mmap.mmap, offset: int) -> int:
+def _fork_segment(entries: Sequence[bytes], shared: mmap.mmap, offset: int, encode: bool) -> int:
     """Start a child that runs `hash_segment` on a tile-aligned run of entries and writes the
     four results, one after the other, into ``shared`` at ``offset``; return its pid."""
     pid = os.fork()
@@ -113,7 +115,7 @@ def _fork_segment(entries: Sequence[bytes], shared: mmap.mmap, offset: int) -> i
         code = 1
         try:
             at = offset
-            for part in hash_segment(b"", entries):
+            for part in hash_segment(b"", entries, encode):
                 shared[at : at + len(part)] = part
                 at += len(part)
             code = 0
@@ -123,7 +125,7 @@ def _fork_segment(entries: Sequence[bytes], shared: mmap.mmap, offset: int) -> i
 
 
 def hash_level0(
-    prefix: bytes, entries: Sequence[bytes], workers: int
+    prefix: bytes, entries: Sequence[bytes], workers: int, encode: bool = True
 ) -> tuple[bytes, bytes, bytes, bytes]:
     """`hash_segment` over the whole batch, split at tile boundaries across worker processes.
 
@@ -133,7 +135,7 @@ def hash_level0(
     """
     m = len(entries)
     if workers <= 1 or m < PARALLEL_THRESHOLD or not hasattr(os, "fork"):
-        return hash_segment(prefix, entries)
+        return hash_segment(prefix, entries, encode)
     first = (TILE_WIDTH - (len(prefix) // HASH_SIZE)) % TILE_WIDTH  # new entries closing a tile
     per = -(-((m - first) // TILE_WIDTH) // workers) * TILE_WIDTH
     cuts = [0, min(m, first + per)]
@@ -145,7 +147,7 @@ def hash_level0(
         seg = entries[cuts[k] : cuts[k + 1]]
         full = len(seg) // TILE_WIDTH
         sizes = (
-            sum(map(len, seg)) + 2 * len(seg),
+            sum(map(len, seg)) + 2 * len(seg) if encode else 0,
             len(seg) * HASH_SIZE,
             full * INTERIOR_BYTES,
             full * HASH_SIZE,
@@ -156,12 +158,13 @@ def hash_level0(
     view = memoryview(shared)
     slices: list[memoryview] = []
     try:
-        pids = [_fork_segment(seg, shared, off) for seg, off, _ in jobs]
-        parts: list[Sequence[bytes | memoryview]] = [hash_segment(prefix, entries[: cuts[1]])]
+        pids = [_fork_segment(seg, shared, off, encode) for seg, off, _ in jobs]
+        first_part = hash_segment(prefix, entries[: cuts[1]], encode)
+        parts: list[Sequence[bytes | memoryview]] = [first_part]
         for pid, (seg, off, sizes) in zip(pids, jobs, strict=True):
             _, status = os.waitpid(pid, 0)
             if status != 0:
-                parts.append(hash_segment(b"", seg))
+                parts.append(hash_segment(b"", seg, encode))
                 continue
             out = []
             for length in sizes:
@@ -182,11 +185,21 @@ def hash_level0(
         shared.close()
 
 
-def build_update(frontier: Frontier, entries: Sequence[bytes], *, workers: int = 1) -> Update:
-    """Compute everything appending ``entries`` writes, without changing ``frontier``."""
+def build_update(
+    frontier: Frontier,
+    entries: Sequence[bytes],
+    *,
+    workers: int = 1,
+    encoded: bytes | None = None,
+) -> Update:
+    """Compute everything appending ``entries`` writes, without changing ``frontier``.
+
+    ``encoded`` is ``encode_bundle(entries)`` if the caller already has it.
+    """
     old, new = frontier.size, frontier.size + len(entries)
     prefix = frontier.partial(0)
-    encoded, hashes, interiors0, roots = hash_level0(prefix, entries, workers)
+    made, hashes, interiors0, roots = hash_level0(prefix, entries, workers, encoded is None)
+    encoded = made if encoded is None else encoded
     tiles: list[tuple[Tile, bytes | memoryview]] = []
     interiors: list[tuple[int, int, bytes | memoryview]] = []
     bundles: list[tuple[Tile, bytes | memoryview]] = []

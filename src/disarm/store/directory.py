@@ -37,6 +37,7 @@ import errno
 import fcntl
 import os
 import struct
+import threading
 import zlib
 from pathlib import Path
 
@@ -116,6 +117,26 @@ def parse_meta(text: str, *, source: str) -> str:
 
 def is_log_directory(path: Path) -> bool:
     return (path / META).is_file()
+
+
+class _Sync:
+    """``fdatasync`` of a file in a background thread (the GIL is released while it waits)."""
+
+    def __init__(self, fd: int) -> None:
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(fd,), daemon=True)
+        self._thread.start()
+
+    def _run(self, fd: int) -> None:
+        try:
+            os.fdatasync(fd)
+        except BaseException as exc:  # pragma: no cover - disk errors
+            self._error = exc
+
+    def wait(self) -> None:
+        self._thread.join()
+        if self._error is not None:  # pragma: no cover - disk errors
+            raise self._error
 
 
 def _pwrite_all(fd: int, data: bytes | memoryview, offset: int) -> None:
@@ -291,13 +312,22 @@ class DirectoryLog(TiledLog):
 
     # --- writes ------------------------------------------------------------------------------
 
-    def _commit(self, update: Update | None, note: str | None) -> None:
+    def _stage(self, encoded: bytes) -> object:
+        """Write the entries to `data` and start syncing them while the batch is hashed."""
+        if self._broken:
+            raise Conflict(f"a write to {self.path} failed half-way; reopen the log to recover")
+        _pwrite_all(self._fd(DATA), encoded, self._data_end)
+        return _Sync(self._fd(DATA))
+
+    def _commit(self, update: Update | None, note: str | None, staged: object = None) -> None:
         if self._broken:
             raise Conflict(f"a write to {self.path} failed half-way; reopen the log to recover")
         parts: list[bytes | memoryview] = []
         if update is not None:
             # The entries go to `data` once; the journal records where they are and their CRC.
-            _pwrite_all(self._fd(DATA), update.payload, self._data_end)
+            if not isinstance(staged, _Sync):
+                _pwrite_all(self._fd(DATA), update.payload, self._data_end)
+                staged = _Sync(self._fd(DATA))
             count = update.new_size - update.old_size
             meta = journal.append_payload(self._data_end, update.payload)
             parts += [journal.encode_record(journal.APPEND, update.old_size, count, meta), meta]
@@ -307,8 +337,8 @@ class DirectoryLog(TiledLog):
             parts += [journal.encode_record(journal.CHECKPOINT, size, 0, raw), raw]
         _pwrite_all(self._journal_fd, b"".join(parts), self._journal_size)
         # Durable from here: the batch's entries, then its commit record (with the checkpoint).
-        if update is not None:
-            os.fdatasync(self._fd(DATA))
+        if isinstance(staged, _Sync):
+            staged.wait()
         os.fdatasync(self._journal_fd)
         self._journal_size += sum(len(p) for p in parts)
         try:
@@ -413,6 +443,8 @@ class DirectoryLog(TiledLog):
         try:
             if self._journal_size > journal.HEADER.size and not self._broken:
                 self._rotate()
+            elif not self._broken:
+                self._truncate()  # entries staged for a batch that was never committed
         finally:
             self.close_files()
 

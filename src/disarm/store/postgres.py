@@ -213,7 +213,7 @@ class PostgresLog(TiledLog):
 
     # --- writes ------------------------------------------------------------------------------
 
-    def _commit(self, update: Update | None, note: str | None) -> None:
+    def _commit(self, update: Update | None, note: str | None, staged: object = None) -> None:
         with self._conn.transaction(), self._conn.cursor() as cur:
             (size,) = cur.execute(self._q("SELECT size FROM {s}.log FOR UPDATE")).fetchone() or (
                 -1,

@@ -29,6 +29,7 @@ from disarm.tlog.tiles import (
     TILE_WIDTH,
     check_entry_sizes,
     decode_bundle,
+    encode_bundle,
     entries_path,
     tile_levels,
     tile_path,
@@ -128,9 +129,13 @@ class TiledLog(ABC):
     def _fetch_bundle(self, index: int) -> bytes:
         """The full entry bundle ``index``."""
 
+    def _stage(self, encoded: bytes) -> object:
+        """Start storing a batch's encoded entries before it is hashed (optional)."""
+        return None
+
     @abstractmethod
-    def _commit(self, update: Update | None, note: str | None) -> None:
-        """Make the update and/or checkpoint durable (one transaction / one fsync)."""
+    def _commit(self, update: Update | None, note: str | None, staged: object = None) -> None:
+        """Make the update and/or checkpoint durable (one transaction / one sync step)."""
 
     @abstractmethod
     def latest_checkpoint(self) -> str | None: ...
@@ -207,9 +212,12 @@ class TiledLog(ABC):
             if checkpoint is not None:
                 self.put_checkpoint(checkpoint(old, self._frontier.root()))
             return range(old, old)
-        update = build_update(self._frontier, entries, workers=self.workers or idle_workers())
+        encoded = encode_bundle(entries)
+        staged = self._stage(encoded)  # e.g. start writing the entries while we hash them
+        workers = self.workers or idle_workers()
+        update = build_update(self._frontier, entries, workers=workers, encoded=encoded)
         note = checkpoint(update.new_size, update.frontier.root()) if checkpoint else None
-        self._commit(update, note)
+        self._commit(update, note, staged)
         self._frontier = update.frontier
         self._partial_levels.clear()
         return range(old, update.new_size)
