@@ -214,7 +214,7 @@ class RoundSteps:
         if ev.first_alarm is not None and w.party not in self.balance_alarmed:
             self.balance_alarmed.add(w.party)
             msg = (
-                f"Page's test on SITMUF over periods 1-{n} of {fac.area} exceeds its "
+                f"Page's test on SITMUF over periods 1-{n} of {fac.area} exceeds "
                 f"the campaign's threshold h = {ev.page_threshold:.3f} (false-alarm "
                 f"probability {self.design.alpha} over the campaign) from period "
                 f"{ev.first_alarm}; "
