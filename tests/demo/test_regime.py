@@ -224,3 +224,21 @@ def test_different_seeds_give_different_selections(tmp_path: Path) -> None:
 def test_bad_settings_are_bad_input(tmp_path: Path, kw: dict[str, Any], message: str) -> None:
     with pytest.raises(BadInput, match=message):
         run_regime(tmp_path / "out", RegimeConfig(**{**SMALL, **kw}))
+
+
+def test_the_p3_deadline_reveals_every_declaration_completely(tmp_path: Path) -> None:
+    out, res = _run(tmp_path, seed=2, years=5, scale=0.02)
+    assert res.rounds[-1].isoformat() == "2030-01-01"  # the P3 deadline
+    regions: dict[int, set[str]] = {}
+    layout: dict[int, set[str]] = {}
+    for index, data in enumerate(_entries(out)):
+        st = decode(data).statement
+        if st.type == "declaration.commit":
+            layout[index] = set(st.payload["regions"])
+        elif st.type == "declaration.reveal" and st.payload["kind"] == "region":
+            regions.setdefault(st.payload["declaration"]["index"], set()).add(st.payload["target"])
+    last = sorted(layout)[-9:]
+    assert all(regions[i] == layout[i] for i in last)
+    earlier = sorted(layout)[:-9]
+    assert all(regions.get(i, set()) != layout[i] for i in earlier if len(layout[i]) > 1)
+    assert res.findings == []

@@ -67,6 +67,8 @@ class Regime(RoundSteps):
         eif = self.programme.entry_into_force
         self.rounds = [add_months(eif, 6 * r) for r in range(2 * config.years + 1)]
         phases = {ph.id: ph.deadline for ph in self.programme.phases}
+        #: Rounds at which every state reveals its whole declaration (see statements.py).
+        self.audit_dates = frozenset(phases[p] for p in S.COMPLETE_REVEAL_PHASES)
         self.keys = Keys(self.drbg, self.parties)
         self.worlds = build_world(self.programme, config.scale, self.drbg)
         self.by_party = {w.party: w for w in self.worlds}

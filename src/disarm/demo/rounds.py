@@ -65,6 +65,7 @@ class RoundSteps:
     plan_ref: S.LogRef | None
     plan_figures: dict[str, S.StateInspectionPlan]
     nondetect: dict[str, list[Fraction]]
+    audit_dates: frozenset[dt.date]
 
     def _plan(self, ledger: Ledger, r: int, contrib: bytes) -> None:
         day = self.rounds[r]
@@ -408,7 +409,29 @@ class RoundSteps:
                         continue  # found again at a later inspection: logged once
                     self.issued.add(key)
                     self._finding(ledger, r, w.party, f, t, plan.detection[0].p_cumulative)
+        if day in self.audit_dates:
+            self._complete_reveal(ledger, t)
         ledger.flush(tm)
+
+    def _complete_reveal(self, ledger: Ledger, t: str) -> None:
+        """The complete audit a phase calls for: every state opens every region not yet open.
+
+        Logged after the round's results and findings, so the inspections above are judged on
+        the site reveals alone (as a verifier re-derives them).
+        """
+        for w in self.worlds:
+            cref, _, opening, state = self.commits[w.party]
+            for site in w.plan.sites:
+                if site in state.regions:
+                    continue
+                for p in make_reveals(opening, RevealKind.REGION, target=site):
+                    payload = {
+                        "declaration": {"index": cref.index, "hash": cref.hash},
+                        **p.to_json(),
+                    }
+                    ref, _ = ledger.issue(self.keys.states[w.party], REVEAL_TYPE, payload, t)
+                    state.apply(p, ref.index)
+            assert state.complete
 
     # -- run ---------------------------------------------------------------------------------
 

@@ -43,8 +43,12 @@ both witnesses cosign after checking a consistency proof from the previous one):
 3. *selection* (round date + 1 day): each state's `declaration.contribution`, one
    `inspection.selection` per state, the round's `programme.evaluation`;
 4. *inspection* (round date + 14 days): the states' `declaration.reveal` of the selected
-   sites, `custody.event` (tags read at the inspection), `inspection.result` per state, and a
-   `finding.issued` per violation found.
+   sites, `inspection.result` per state (items found and the tags read on them), and a
+   `finding.issued` per violation found. On the deadline of each phase in
+   COMPLETE_REVEAL_PHASES (P3, the "complete audit" its rule R3.3 cites, and P5, the final
+   declaration) the batch ends with every state's `declaration.reveal` of every region not
+   yet opened, so the round's declarations become fully revealed (after the results, which
+   are judged on the site reveals alone).
 
 Round 0 is preceded by a *setup* batch: genesis, registrations, `programme.publish`,
 `programme.scenario`.
@@ -97,6 +101,8 @@ NEW_START_FILES: Final = (
     "model-schedule.json",
     "model-schedule.csv",
 )
+#: Phases on whose deadline every declaration is revealed completely (see batch 4 above).
+COMPLETE_REVEAL_PHASES: Final = ("P3", "P5")
 #: Party ids.
 INSPECTORATE: Final = "inspectorate"
 WITNESSES: Final = ("witness-1", "witness-2")
