@@ -16,9 +16,11 @@ from typing import Any
 
 import jinja2
 
+from disarm import data
 from disarm.demo import statements as S
 from disarm.demo.balance import ALPHA, GOAL_SHARE
 from disarm.demo.model import DETECTED_BY, RegimeResult
+from disarm.demo.world import BASELINE_SOURCE, BASELINE_YEAR
 from disarm.report.charts import ChartSpec, Point, chart_svg, svg_data_uri
 from disarm.report.document import worst
 from disarm.report.render import fmt
@@ -276,6 +278,8 @@ def report_html(res: RegimeResult) -> str:
             finding_index={f["index"] for f in res.findings},
             alpha=ALPHA,
             goal_share=GOAL_SHARE,
+            sources=sorted(set(data.baseline_sources(BASELINE_YEAR, BASELINE_SOURCE).values())),
+            provenance=data.dataset("world_nuclear_forces").sources,
         )
     )
 
