@@ -13,6 +13,8 @@ import functools
 import json
 from pathlib import Path
 
+import jinja2
+
 from disarm.audit.context import AuditContext
 from disarm.audit.model import CheckResult, Mismatch, compare_bytes
 from disarm.demo import statements as demo
@@ -50,7 +52,13 @@ class OutputsCheck:
         cache: dict[str, dict[str, str]] = ctx.facts.setdefault("rendered", {})
         key = json.dumps(truth, sort_keys=True)
         if key not in cache:
-            cache[key] = output_files(rebuild_result(ctx, truth))
+            try:
+                cache[key] = output_files(rebuild_result(ctx, truth))
+            except jinja2.TemplateError as exc:
+                raise Mismatch(
+                    f"the report cannot be rendered from the log and its stated truth: {exc}",
+                    file=demo.FINDINGS_FILE,
+                ) from exc
         derived = cache[key]
         expected = {demo.REPORT_FILE, demo.FINDINGS_FILE, *demo.CSV_FILES}
         if set(derived) != expected:  # pragma: no cover - the demo's contract changed

@@ -17,6 +17,17 @@ from disarm.errors import DisarmError
 
 __all__ = ["AuditReport", "run_checks"]
 
+_UNEXPECTED = (
+    KeyError,
+    IndexError,
+    TypeError,
+    ValueError,
+    AttributeError,
+    ArithmeticError,
+    UnicodeError,
+    OSError,
+)
+
 #: Called before each check with (its position, the number of checks, its title).
 Progress = Callable[[int, int, str], None]
 
@@ -77,6 +88,17 @@ def run_checks(
                 check.title,
                 status=Status.FAILED,
                 disagreement=disagreement_from(check.name, exc),
+            )
+        except _UNEXPECTED as exc:
+            # Everything in DIR is untrusted input: a value no model foresaw is a failure to
+            # verify, never a crash.
+            failed = True
+            message = f"the check could not complete on this input ({type(exc).__name__}: {exc})"
+            result = CheckResult(
+                check.name,
+                check.title,
+                status=Status.FAILED,
+                disagreement=Disagreement(check.name, message),
             )
         report.results.append(result)
     if progress is not None:

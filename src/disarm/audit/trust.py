@@ -85,6 +85,8 @@ def parse_genesis_key(text: str, what: str = "genesis key") -> bytes:
         raise BadInput(f"{what} is not hex: {text[:80]!r}") from None
     if len(key) != 32:
         raise BadInput(f"{what} must be 32 bytes (64 hex digits), not {len(key)}")
+    if key.hex() != text.strip():
+        raise BadInput(f"{what} is not canonical hex (64 lowercase digits)")
     return key
 
 
