@@ -120,15 +120,16 @@ def is_log_directory(path: Path) -> bool:
 
 
 class _Sync:
-    """``fdatasync`` of a file in a background thread (the GIL is released while it waits)."""
+    """``pwrite`` then ``fdatasync`` in a background thread (both release the GIL)."""
 
-    def __init__(self, fd: int) -> None:
+    def __init__(self, fd: int, data: bytes | memoryview, offset: int) -> None:
         self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, args=(fd,), daemon=True)
+        self._thread = threading.Thread(target=self._run, args=(fd, data, offset), daemon=True)
         self._thread.start()
 
-    def _run(self, fd: int) -> None:
+    def _run(self, fd: int, data: bytes | memoryview, offset: int) -> None:
         try:
+            _pwrite_all(fd, data, offset)
             os.fdatasync(fd)
         except BaseException as exc:  # pragma: no cover - disk errors
             self._error = exc
@@ -316,8 +317,7 @@ class DirectoryLog(TiledLog):
         """Write the entries to `data` and start syncing them while the batch is hashed."""
         if self._broken:
             raise Conflict(f"a write to {self.path} failed half-way; reopen the log to recover")
-        _pwrite_all(self._fd(DATA), encoded, self._data_end)
-        return _Sync(self._fd(DATA))
+        return _Sync(self._fd(DATA), encoded, self._data_end)
 
     def _commit(self, update: Update | None, note: str | None, staged: object = None) -> None:
         if self._broken:
@@ -326,8 +326,7 @@ class DirectoryLog(TiledLog):
         if update is not None:
             # The entries go to `data` once; the journal records where they are and their CRC.
             if not isinstance(staged, _Sync):
-                _pwrite_all(self._fd(DATA), update.payload, self._data_end)
-                staged = _Sync(self._fd(DATA))
+                staged = _Sync(self._fd(DATA), update.payload, self._data_end)
             count = update.new_size - update.old_size
             meta = journal.append_payload(self._data_end, update.payload)
             parts += [journal.encode_record(journal.APPEND, update.old_size, count, meta), meta]

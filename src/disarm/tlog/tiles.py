@@ -173,6 +173,12 @@ def check_entry_sizes(entries: Sequence[bytes], *, source: str | None = None) ->
 def encode_bundle(entries: Iterable[bytes]) -> bytes:
     """Concatenate entries, each prefixed by its big-endian uint16 length."""
     entries = entries if isinstance(entries, list | tuple) else list(entries)
+    if not entries:
+        return b""
+    lengths = set(map(len, entries))
+    if len(lengths) == 1:  # fixed-size entries: one join with the length prefix as separator
+        prefix = _LENGTH_PREFIX[lengths.pop()]
+        return prefix + prefix.join(entries)
     prefixes = map(_LENGTH_PREFIX.__getitem__, map(len, entries))
     return b"".join(chain.from_iterable(zip(prefixes, entries, strict=True)))
 
