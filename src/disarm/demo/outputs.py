@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import io
 import json
+import math
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
@@ -176,11 +177,12 @@ def _charts(res: RegimeResult) -> list[dict[str, str]]:
     end = res.rounds[-1]
     charts = []
     world_points = []
-    world_limits: dict[str, float] = {}
     for day in res.rounds:
         iso = day.isoformat()
         world_points.append(Point(day, sum(values.get((p, iso), 0.0) for p in res.plans)))
-        world_limits[iso] = sum((dict(res.schedule[p]).get(iso) or 0.0) for p in res.plans)
+    steps = {party: _ceiling_steps(res, party) for party in res.plans}
+    world_dates = sorted({d for party_steps in steps.values() for d, _ in party_steps})
+    world_limits = {d: sum(_in_force(steps[p], d) for p in res.plans) for d in world_dates}
     specs = [
         (
             "world",
@@ -188,7 +190,7 @@ def _charts(res: RegimeResult) -> list[dict[str, str]]:
                 title="All nine states: declared total inventory and the sum of ceilings",
                 unit="warheads",
                 points=world_points,
-                schedule=[(dt.date.fromisoformat(d), v) for d, v in world_limits.items()],
+                schedule=list(world_limits.items()),
                 deadlines=deadlines,
                 end=end,
                 start=res.rounds[0],
@@ -201,7 +203,7 @@ def _charts(res: RegimeResult) -> list[dict[str, str]]:
             key = (party, day.isoformat())
             if key in values:
                 pts.append(Point(day, values[key], worst(status.get(key, []))))
-        sched = [(dt.date.fromisoformat(d), v) for d, v in res.schedule[party] if v is not None]
+        sched = steps[party]
         specs.append(
             (
                 party,
@@ -223,6 +225,35 @@ def _charts(res: RegimeResult) -> list[dict[str, str]]:
     for name, spec in specs:
         charts.append({"key": name, "src": svg_data_uri(chart_svg(spec))})
     return charts
+
+
+def _ceiling_steps(res: RegimeResult, party: str) -> list[tuple[dt.date, float]]:
+    """The programme's whole total-inventory ceiling schedule for `party`, including the
+    phases after the simulated run, from the baseline the party declared first."""
+    first = next(
+        (
+            float(d["value"])
+            for d in res.declarations
+            if d["party"] == party and d["category"] == "total_inventory"
+        ),
+        math.nan,
+    )
+    base = {party: {"total_inventory": first}}
+    return [
+        (day, float(v))
+        for day, v in res.programme.ceiling_schedule(party, "total_inventory", base)
+        if v is not None and math.isfinite(v)
+    ]
+
+
+def _in_force(steps: list[tuple[dt.date, float]], day: dt.date) -> float:
+    """The step value in force on `day` (0 before the first step)."""
+    current = 0.0
+    for start, value in steps:
+        if start > day:
+            break
+        current = value
+    return current
 
 
 def _env() -> jinja2.Environment:
