@@ -2,7 +2,8 @@
 
 * `AggregatesCheck`: every `declaration.aggregates` names the same state's `declaration.commit`
   (index and hash), for the same declaration id, and each item-backed category equals the sum
-  of the commit's public counts (which the escrow check tied to the Pedersen commitments).
+  of the commit's public counts (which the escrow check tied to the Pedersen commitments); a
+  declaration made on the deadline of a phase in COMPLETE_REVEAL_PHASES is revealed completely.
 * `SelectionCheck`: every `inspection.selection` record re-derives (`verify_selection` with the
   trusted log key and the tree size right after the declaration); its checkpoint is one the log
   stored and the witnesses cosigned; its population is the declaration's sites; its
@@ -71,6 +72,10 @@ class AggregatesCheck:
         statements = dict(ctx.statements)
         aggregates: dict[int, Any] = {}
         values = 0
+        complete = 0
+        phases = {ph.id: ph.deadline.isoformat() for ph in ctx.facts["programme"].phases}
+        wanted = getattr(demo, "COMPLETE_REVEAL_PHASES", ())
+        complete_on = {phases[p]: p for p in wanted if p in phases}
         for index in _indexes(ctx, "declaration.aggregates"):
             agg = payload(ctx, index)
             party = statements[index].statement.issuer
@@ -102,13 +107,23 @@ class AggregatesCheck:
                     )
                 values += 1
             aggregates[index] = agg
+            if agg.date in complete_on and not record.state.complete:
+                raise fail_at(
+                    ctx,
+                    commit,
+                    f"the declaration of the {complete_on[agg.date]} deadline "
+                    "was not revealed completely",
+                    expected=sorted(record.public.layout.regions),
+                    computed=sorted(record.state.regions),
+                )
+            complete += agg.date in complete_on
         ctx.facts["aggregates"] = aggregates
         return CheckResult(
             self.name,
             self.title,
             checked=len(aggregates),
             unit="declarations",
-            figures={"item_backed_values": values},
+            figures={"item_backed_values": values, "completely_revealed": complete},
         )
 
 
