@@ -196,3 +196,21 @@ def test_deleted_entry_fails(small: SmallLog) -> None:
         pos += 2 + int.from_bytes(raw[pos : pos + 2], "big")
     data.write_bytes(raw[:last])
     assert _first_failure(_run(small)) == "log"
+
+
+def test_witness_time_going_backwards_fails(small: SmallLog) -> None:
+    from disarm.tlog.cosignature import add_cosignatures, cosign
+    from tests.audit.smalllog import LOG_KEY, WITNESSES, checkpoint_of
+
+    second = small.root / small.cosigned[1].path
+    note = small.root / "log" / "checkpoints"
+    from disarm.store.directory import split_history
+
+    log_signed = split_history(note.read_bytes(), source="test")[1].decode()
+    checkpoint = checkpoint_of(log_signed)
+    lines = [cosign(checkpoint, w, 1_000_000_000) for w in WITNESSES]  # before checkpoint 0's
+    second.write_text(add_cosignatures(log_signed, lines), "utf-8")
+    assert LOG_KEY.name == checkpoint.origin
+    report = _run(small)
+    assert _first_failure(report) == "cosignatures"
+    assert report.disagreement is not None and "backwards" in report.disagreement.message

@@ -249,6 +249,7 @@ class CosignatureCheck:
             )
         bodies = {c.body(): i for i, c in enumerate(ctx.checkpoints)}
         covered: set[int] = set()
+        last_time: dict[str, int] = {}
         signatures = 0
         for note in ctx.cosigned:
             checkpoint = _open_strict(
@@ -271,6 +272,16 @@ class CosignatureCheck:
                     computed=f"size {checkpoint.size}, root {checkpoint.root_hash.hex()}",
                 )
             covered.add(at)
+            for name, timestamp in cosigned.cosigners:
+                if timestamp < last_time.get(name, 0):
+                    raise Mismatch(
+                        f"the cosignature of {name} is dated before its cosignature of a "
+                        "smaller tree (a witness's time never goes backwards)",
+                        file=note.path,
+                        expected=f">= {last_time[name]}",
+                        computed=timestamp,
+                    )
+                last_time[name] = timestamp
             signatures += len(cosigned.cosigners)
             ctx.covered.add(note.path)
         missing = [i for i in range(len(ctx.checkpoints)) if i not in covered]

@@ -179,6 +179,16 @@ class SelectionCheck:
                 raise fail_at(ctx, index, "the selection's checkpoint is not one the log stored")
             if split_note(note)[0] not in cosigned:
                 raise fail_at(ctx, index, "the selection's checkpoint was not cosigned")
+            seeded = int(sel.record["checkpoint"]["tree_size"])
+            if not agg_at < seeded <= contrib_at:
+                raise fail_at(
+                    ctx,
+                    index,
+                    "the state's contribution was not revealed after the checkpoint "
+                    "that covers its declaration",
+                    expected=f"aggregates {agg_at} < tree size <= contribution {contrib_at}",
+                    computed=seeded,
+                )
             regions = list(escrow.declarations[decl].public.layout.regions)
             population = sel.record["population"].get("items")
             if population != regions:
