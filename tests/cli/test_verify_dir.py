@@ -129,3 +129,16 @@ def test_quorum_flag_overrides_the_policy(cli: Cli, demo_out: Path) -> None:
     assert checks["cosignatures"]["figures"]["quorum_from"] == "--quorum"
     result = cli("verify", str(demo_out), "--quorum", "3", "-q")
     assert result.exit_code == 1 and "quorum 3 exceeds" in result.stderr
+
+
+def test_verification_leaves_the_directory_unchanged(cli: Cli, demo_out: Path) -> None:
+    def snapshot() -> dict[str, tuple[bytes, int]]:
+        return {
+            p.relative_to(demo_out).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+            for p in demo_out.rglob("*")
+            if p.is_file()
+        }
+
+    before = snapshot()
+    assert cli("verify", str(demo_out), "-q").exit_code == 0
+    assert snapshot() == before
