@@ -177,3 +177,44 @@ def test_bad_input_changes_nothing(cli, log_dir: Path, tmp_path: Path) -> None: 
         "one non-empty line",
     )
     assert not (tmp_path / "new").exists()
+
+
+def test_consistency_proof_file_feeds_a_witness(cli, log_dir: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    vkey = (log_dir / "log.vkey").read_text().strip()
+    witness = tmp_path / "w1"
+    assert cli("witness", "init", str(witness), "--name", "witness.example/w1").exit_code == 0
+    first = tmp_path / "cp.600"
+    first.write_text(
+        json.loads(cli("log", "checkpoint", str(log_dir), "--json").stdout)["checkpoint"]
+    )
+    result = cli("witness", "cosign", str(witness), "--checkpoint", str(first), "--log-key", vkey)
+    assert result.exit_code == 0, result.stderr
+    cli("log", "append", str(log_dir), "-", input="late 1\nlate 2\nlate 3\n")
+    second = tmp_path / "cp.603"
+    second.write_text(
+        json.loads(cli("log", "checkpoint", str(log_dir), "--json").stdout)["checkpoint"]
+    )
+    proof = tmp_path / "proof-600-603"
+    result = cli("log", "consistency", str(log_dir), "--old", "600", "--out", str(proof))
+    assert result.exit_code == 0, result.stderr
+    assert proof.read_text().startswith("old 600\n")
+    result = cli(
+        "witness", "cosign", str(witness), "--checkpoint", str(second),
+        "--proof", str(proof), "--log-key", vkey,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    # The proof file is never overwritten, and a wrong old size is a refused proof.
+    result = cli("log", "consistency", str(log_dir), "--old", "600", "--out", str(proof))
+    assert result.exit_code == 2 and "never overwritten" in result.stderr
+    bad = tmp_path / "proof-599-603"
+    cli("log", "consistency", str(log_dir), "--old", "599", "--out", str(bad))
+    third = tmp_path / "cp.604"
+    cli("log", "append", str(log_dir), "-", input="later\n")
+    third.write_text(
+        json.loads(cli("log", "checkpoint", str(log_dir), "--json").stdout)["checkpoint"]
+    )
+    result = cli(
+        "witness", "cosign", str(witness), "--checkpoint", str(third),
+        "--proof", str(bad), "--log-key", vkey,
+    )  # fmt: skip
+    assert result.exit_code != 0

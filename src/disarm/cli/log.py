@@ -31,6 +31,7 @@ from disarm.tlog.bundle import ProofBundle, parse_bundle, verify_bundle
 from disarm.tlog.checkpoint import Checkpoint
 from disarm.tlog.note import Signer, Verifier, generate_key, split_note
 from disarm.tlog.tiles import MAX_ENTRY_SIZE
+from disarm.tlog.witness import format_proof
 
 log_app = group("log", "The append-only Merkle transparency log: append, checkpoint, prove, audit.")
 
@@ -309,9 +310,20 @@ def consistency(
     target: str = TARGET_ARG,
     old: int = typer.Option(..., "--old", help="The older tree size."),
     new: int | None = typer.Option(None, "--new", help="The newer tree size (default: the log's)."),
+    out: Path | None = typer.Option(
+        None,
+        "--out",
+        help="Also write the proof as a witness proof file ('old <size>' then one base64 hash "
+        "per line), the input of `disarm witness cosign --proof`. Never overwritten.",
+    ),
     as_json: bool = JSON_OPT,
 ) -> None:
     """Print an RFC 9162 consistency proof between two tree sizes."""
+    if out is not None:
+        if out.exists():
+            raise BadInput(f"{out} already exists; it is never overwritten")
+        if not out.parent.is_dir():
+            raise NotFound(f"directory {out.parent} does not exist")
     with _open(target) as store:
         new_size = store.size if new is None else new
         if not 0 <= new_size <= store.size:
@@ -320,6 +332,10 @@ def consistency(
             raise BadInput(f"old tree size {old} must be between 1 and the new size {new_size}")
         proof = store.consistency_proof(old, new_size)
         old_root, new_root = store.root(old), store.root(new_size)
+    if out is not None:
+        tmp = out.with_name(out.name + ".tmp")
+        tmp.write_text(format_proof(old, proof), "utf-8")
+        os.replace(tmp, out)
     data = {
         "old": old,
         "new": new_size,
