@@ -5,6 +5,7 @@ import pytest
 
 from disarm.crypto.registry import ALLOWED_TYPES, Role, allowed
 from disarm.demo import statements as S
+from disarm.demo.rounds import _values
 
 ISSUER = {
     "declaration.aggregates": Role.STATE,
@@ -46,3 +47,11 @@ def test_layout_names_are_consistent() -> None:
         tuple(c for c in S.ITEM_CATEGORIES if c in parts) for parts in S.ITEM_BACKED.values()
     }
     assert "dismantled" not in S.LIVE_CATEGORIES
+
+
+def test_declaration_categories_are_the_keys_the_demo_declares_in_order() -> None:
+    cats = S.DECLARATION_CATEGORIES
+    assert len(set(cats)) == len(cats)
+    assert cats[: len(S.ITEM_BACKED)] == tuple(S.ITEM_BACKED)
+    for counts in ({}, {"deployed": 3, "stored": 2, "dismantled": 1}):
+        assert tuple(_values(counts)) == cats

@@ -207,3 +207,17 @@ def test_a_dismantled_item_reappearing_two_declarations_later(log: TiledLog) -> 
     findings = esc.audit(log, INSP.public_key).continuity()
     assert [(f.kind, f.item) for f in findings] == [(FindingKind.REAPPEARED, "W000")]
     assert {d1, d3} <= {e.index for e in findings[0].evidence}
+
+
+def test_audit_statement_is_the_step_audit_repeats(log: TiledLog) -> None:
+    index, opening = _declare(log, _items(6))
+    r = esc.reveal(log, STATE, opening, RevealKind.SELECTION, ids=["W000"], time=T)[0].start
+    stepwise = esc.Audit()
+    for i, signed in svc.statements(log, 0, None):
+        esc.audit_statement(stepwise, i, signed)
+    whole = esc.audit(log, INSP.public_key)
+    assert stepwise.reveal_of == whole.reveal_of == {r: index}
+    assert stepwise.declarations[index].reveals == whole.declarations[index].reveals == [r]
+    # Out of order (the reveal before its declaration) it fails, naming the declaration.
+    with pytest.raises(VerificationError, match=f"names declaration {index}"):
+        esc.audit_statement(esc.Audit(), r, decode(log.entry(r)))

@@ -15,7 +15,6 @@ into report.html too, so an edit of it in one file shows as a difference in the 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import json
 import math
 from typing import Any
@@ -80,16 +79,6 @@ def simulation_truth(ctx: AuditContext) -> dict[str, Any]:
     return truth
 
 
-def _category_order() -> list[str]:
-    """The order in which the demo lists a declaration's categories (its aggregates are
-    logged as canonical JSON, keys sorted): the keys of the demo's own values builder."""
-    for module in ("disarm.demo.rounds", "disarm.demo.regime"):
-        build = getattr(importlib.import_module(module), "_values", None)
-        if build is not None:
-            return list(build({}))
-    return list(demo.ITEM_BACKED)  # pragma: no cover - the demo moved its builder again
-
-
 def _round_of(rounds: list[str], date: str) -> int:
     r = 0
     for k, d in enumerate(rounds):
@@ -139,7 +128,7 @@ def rebuild_result(ctx: AuditContext, truth: dict[str, Any]) -> RegimeResult:
         },
     )
     statements = dict(ctx.statements)
-    order = _category_order()
+    order = list(demo.DECLARATION_CATEGORIES)
     for index in _type(ctx, "declaration.aggregates"):
         agg = payload(ctx, index)
         party = statements[index].statement.issuer

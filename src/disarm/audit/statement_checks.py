@@ -135,7 +135,7 @@ class EscrowCheck:
         audit = esc.Audit()
         for index, signed in ctx.statements:
             try:
-                esc._audit_one(audit, index, signed)
+                esc.audit_statement(audit, index, signed)
             except (VerificationError, BadInput) as exc:
                 file, byte = entry_place(ctx, index)
                 raise Mismatch(

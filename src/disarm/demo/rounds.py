@@ -453,28 +453,27 @@ def _state_count_rows(
 
 
 def _values(counts: dict[str, int]) -> dict[str, float]:
+    """A declaration's aggregate values, keyed in `S.DECLARATION_CATEGORIES` order."""
     from disarm.demo.world import PU_PER_WARHEAD_KG as PU
 
     def n(*cats: str) -> float:
         return float(sum(counts.get(c, 0) for c in cats))
 
-    values = {cat: n(*parts) for cat, parts in S.ITEM_BACKED.items()}
-    live = values["total_inventory"]
-    values.update(
-        {
-            "deployed_nonstrategic": 0.0,
-            "alert_warheads": 0.0,
-            "hosted_abroad": 0.0,
-            "nfu_nsa_declared": 1.0,
-            "stored_warheads_unmonitored": 0.0,
-            "fissile_weapon_usable_unsafeguarded": round(live * PU / 1000.0, 6),
-            "dismantled_material_unverified": 0.0,
-            "weapons_facilities_operating": 1.0 if live > 0 else 0.0,
-            "fissile_production_weapons": 0.0,
-            "nuclear_explosive_tests": 0.0,
-        }
-    )
-    return values
+    backed = {cat: n(*parts) for cat, parts in S.ITEM_BACKED.items()}
+    live = backed["total_inventory"]
+    scenario = {
+        "deployed_nonstrategic": 0.0,
+        "alert_warheads": 0.0,
+        "hosted_abroad": 0.0,
+        "nfu_nsa_declared": 1.0,
+        "stored_warheads_unmonitored": 0.0,
+        "fissile_weapon_usable_unsafeguarded": round(live * PU / 1000.0, 6),
+        "dismantled_material_unverified": 0.0,
+        "weapons_facilities_operating": 1.0 if live > 0 else 0.0,
+        "fissile_production_weapons": 0.0,
+        "nuclear_explosive_tests": 0.0,
+    }
+    return {**backed, **{cat: scenario[cat] for cat in S.SCENARIO_VALUED}}
 
 
 def _num(v: Any) -> float | None:

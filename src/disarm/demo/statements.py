@@ -126,6 +126,24 @@ ITEM_BACKED: Final[dict[str, tuple[str, ...]]] = {
     "warheads_not_disabled": ("deployed", "stored", "retired"),
     "intact_pits": LIVE_CATEGORIES,
 }
+#: Programme categories whose declared value is a scenario value, not derived from items.
+SCENARIO_VALUED: Final = (
+    "deployed_nonstrategic",
+    "alert_warheads",
+    "hosted_abroad",
+    "nfu_nsa_declared",
+    "stored_warheads_unmonitored",
+    "fissile_weapon_usable_unsafeguarded",
+    "dismantled_material_unverified",
+    "weapons_facilities_operating",
+    "fissile_production_weapons",
+    "nuclear_explosive_tests",
+)
+#: Every category a `declaration.aggregates` statement declares, in the order in which
+#: data/declarations.csv lists them for one declaration (the logged aggregates are canonical
+#: JSON with sorted keys, so a verifier rebuilding the CSV from the log takes the order from
+#: here): the item-backed categories, then the scenario-valued ones.
+DECLARATION_CATEGORIES: Final = (*ITEM_BACKED, *SCENARIO_VALUED)
 
 # ------------------------------------------------------------------------------ common
 

@@ -140,7 +140,7 @@ def audit(log: EntryLog, genesis_key: bytes, end: int | None = None) -> Audit:
     result = Audit()
     for index, signed in regsvc.statements(log, 0, end):
         try:
-            _audit_one(result, index, signed)
+            audit_statement(result, index, signed)
         except (VerificationError, BadInput) as exc:
             raise VerificationError(
                 f"log entry {index} ({signed.statement.type}): {exc.message}",
@@ -150,7 +150,17 @@ def audit(log: EntryLog, genesis_key: bytes, end: int | None = None) -> Audit:
     return result
 
 
-def _audit_one(result: Audit, index: int, signed: SignedStatement) -> None:
+def audit_statement(result: Audit, index: int, signed: SignedStatement) -> None:
+    """Audit one statement, log entry `index`, into `result` (the step `audit` repeats).
+
+    A `declaration.commit` is checked (issuer, Pedersen sum, not a second declaration of the
+    same id, a valid `supersedes`) and recorded; a `declaration.reveal` must name an earlier
+    declaration of its issuer by index and hash, and its openings are applied to that
+    declaration's reveal state. Other statement types are ignored. The caller must already
+    have verified the statement's signature and registry (`disarm.service.registry.replay`)
+    and must pass the statements in log order. Raises VerificationError or BadInput;
+    `result` may then hold part of the statement's effect and should be discarded.
+    """
     st = signed.statement
     if st.type == COMMIT_TYPE:
         public = _commit_public(signed, index)
