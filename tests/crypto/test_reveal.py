@@ -35,7 +35,7 @@ def _setup() -> tuple[PublicPart, EscrowOpening]:
 def _singles(opening: EscrowOpening, positions: Iterable[int]) -> tuple[BlockOpening, ...]:
     tree = opening.tree()
     return tuple(
-        BlockOpening(i, (opening.salts[i],), (opening.leaves[i],), tuple(tree.path(i)))
+        BlockOpening(i, (opening.salts[i],), (opening.leaves[i],), tuple(tree.inclusion_proof(i)))
         for i in positions
     )
 
@@ -150,7 +150,7 @@ def test_an_identifier_committed_twice_is_caught_when_opened() -> None:
     openings = {"R00": pedersen.new_opening(2, rnd)}
     layout = Layout(("R00",), 2)
     opening = EscrowOpening(CTX, layout, [rnd(32), rnd(32)], leaves, openings)
-    opening.root = opening.tree().root
+    opening.root = opening.tree().root()
     public = PublicPart(
         CTX,
         layout,

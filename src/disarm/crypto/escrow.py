@@ -6,7 +6,9 @@ A declaring party commits to its complete itemised declaration at the outset:
 - leaves are grouped by region (regions in sorted order); each region occupies `region_size`
   consecutive positions, filled with its items at random positions and dummy leaves elsewhere,
   so the tree's shape reveals nothing about regional counts;
-- the declaration root is the RFC 9162 Merkle tree hash over all positions;
+- the declaration root is the RFC 9162 Merkle tree hash over all positions (the tree of
+  `disarm.tlog.merkle`: each position's salted commitment is a leaf, hashed with the 0x00
+  prefix, nodes with the 0x01 prefix, exactly as log entries);
 - each region's count gets a Pedersen commitment; the national total is public, with the sum
   of the blinding factors, so anyone can check that the regional counts add up.
 
@@ -24,9 +26,10 @@ from typing import Any
 from disarm.crypto import pedersen
 from disarm.crypto.commitments import SALT_SIZE, Context, Item, Leaf, LeafHasher, check_name
 from disarm.crypto.hazmat.ed25519_group import scalar_to_int
-from disarm.crypto.merkle import Tree
 from disarm.crypto.statements import strict_int
 from disarm.errors import BadInput
+from disarm.tlog.hashing import leaf_hash
+from disarm.tlog.merkle import InMemoryTree
 
 COMMIT_TYPE = "declaration.commit"
 REVEAL_TYPE = "declaration.reveal"
@@ -155,16 +158,19 @@ class EscrowOpening:
             if leaf.region != self.layout.region_of(i):
                 raise BadInput(f"position {i} holds a leaf of region {leaf.region!r}")
 
-    def tree(self) -> Tree:
-        """The declaration tree (cached while context, salts and leaves stay the same)."""
+    def tree(self) -> InMemoryTree:
+        """The declaration tree over the RFC 9162 leaf hashes of the positions' commitments
+        (cached while context, salts and leaves stay the same)."""
         key = (self.context, id(self.salts), id(self.leaves), len(self.leaves))
         cached = self.__dict__.get("_tree")
         if cached is None or cached[0] != key:
             hasher = LeafHasher(self.context)
-            values = [hasher(s, lf) for s, lf in zip(self.salts, self.leaves, strict=True)]
-            cached = self.__dict__["_tree"] = (key, Tree(values))
+            hashes = [
+                leaf_hash(hasher(s, lf)) for s, lf in zip(self.salts, self.leaves, strict=True)
+            ]
+            cached = self.__dict__["_tree"] = (key, InMemoryTree(hashes))
         tree = cached[1]
-        assert isinstance(tree, Tree)
+        assert isinstance(tree, InMemoryTree)
         return tree
 
     def items(self) -> list[tuple[int, Item]]:
@@ -207,7 +213,7 @@ class EscrowOpening:
             raise
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise BadInput(f"malformed escrow opening file: {exc}") from exc
-        if opening.tree().root != opening.root:
+        if opening.tree().root() != opening.root:
             raise BadInput("the opening file is corrupt: its leaves do not hash to its root")
         return opening
 
@@ -245,7 +251,7 @@ def commit(
     if any(len(s) != SALT_SIZE for s in salts):
         raise BadInput("the randomness source returned the wrong number of bytes")
     opening = EscrowOpening(context, layout, salts, leaves, openings)
-    opening.root = opening.tree().root
+    opening.root = opening.tree().root()
     public = PublicPart(
         context,
         layout,

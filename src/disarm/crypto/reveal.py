@@ -1,8 +1,11 @@
 """Step-by-step reveals: opening leaves of a committed declaration, and checking them.
 
 A reveal opens a set of leaves (a whole region, a whole category, or a selection of items) with
-their salts, in *blocks*: an aligned run of 2^k positions with one RFC 9162 audit path from the
-block's subtree root to the declaration root (a single leaf is a block of one). Log entries are
+their salts, in *blocks*: an aligned run of 2^k positions with one proof from the block's subtree
+root to the declaration root (a single leaf is a block of one). An aligned block lying inside the
+tree is a node of it, so that proof is the block's Merkle Tree Certificates subtree consistency
+proof (`disarm.tlog.subtree`), which for a node is its RFC 9162 audit path: the siblings from the
+block up to the root, lowest first (for one leaf, the leaf's inclusion proof). Log entries are
 limited in size (64 KiB), so a large reveal is split into parts 1..k, appended together in one
 atomic append; completeness is judged on the final part.
 
@@ -25,9 +28,11 @@ from typing import Any
 from disarm.crypto import pedersen
 from disarm.crypto.commitments import SALT_SIZE, Item, Leaf, LeafHasher
 from disarm.crypto.escrow import EscrowOpening, PublicPart
-from disarm.crypto.merkle import Tree, perfect_root, root_from_node_path
 from disarm.crypto.statements import strict_int
 from disarm.errors import BadInput, VerificationError
+from disarm.tlog.hashing import leaf_hash
+from disarm.tlog.merkle import InMemoryTree, root_from_leaf_hashes
+from disarm.tlog.subtree import subtree_consistency_proof, verify_subtree_consistency
 
 #: Bytes of reveal payload per part, leaving room for the envelope under the 64 KiB entry limit.
 PART_BUDGET = 56_000
@@ -144,6 +149,10 @@ class Reveal:
             raise BadInput(f"malformed reveal payload: {exc}") from exc
 
 
+def _hex(value: Any) -> Any:
+    return value.hex() if isinstance(value, bytes) else value
+
+
 # -- building reveals (the declaring party) ------------------------------------------------------
 
 
@@ -159,13 +168,12 @@ def _aligned_blocks(start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
-def _block(opening: EscrowOpening, tree: Tree, start: int, size: int) -> BlockOpening:
-    height = size.bit_length() - 1
+def _block(opening: EscrowOpening, tree: InMemoryTree, start: int, size: int) -> BlockOpening:
     return BlockOpening(
         start,
         tuple(opening.salts[start : start + size]),
         tuple(opening.leaves[start : start + size]),
-        tuple(tree.node_path(height, start >> height)),
+        tuple(subtree_consistency_proof(tree, start, start + size, tree.size)),
     )
 
 
@@ -174,7 +182,7 @@ def _estimate(block: BlockOpening) -> int:
     return len(json.dumps(block.to_json(), separators=(",", ":"), ensure_ascii=False).encode())
 
 
-def _fit(opening: EscrowOpening, tree: Tree, start: int, size: int) -> list[BlockOpening]:
+def _fit(opening: EscrowOpening, tree: InMemoryTree, start: int, size: int) -> list[BlockOpening]:
     block = _block(opening, tree, start, size)
     if size == 1 or _estimate(block) <= PART_BUDGET // 2:
         return [block]
@@ -365,23 +373,28 @@ class RevealState:
             try:
                 if any(len(s) != SALT_SIZE for s in b.salts):
                     raise BadInput("a salt is not 32 bytes")
-                values = [self._hasher(s, lf) for s, lf in zip(b.salts, b.leaves, strict=True)]
-                height = size.bit_length() - 1
-                computed = root_from_node_path(
-                    height, b.start >> height, layout.size, perfect_root(values), b.path
+                block_hash = root_from_leaf_hashes(
+                    [
+                        leaf_hash(self._hasher(s, lf))
+                        for s, lf in zip(b.salts, b.leaves, strict=True)
+                    ]
                 )
-            except (BadInput, VerificationError) as exc:
+            except BadInput as exc:
                 raise RevealRejected(
                     RevealReason.NOT_IN_TREE, f"block at {b.start}: {exc}"
                 ) from exc
-            if computed != public.root:
+            try:
+                verify_subtree_consistency(
+                    b.start, b.start + size, layout.size, b.path, block_hash, public.root
+                )
+            except VerificationError as exc:
                 raise RevealRejected(
                     RevealReason.NOT_IN_TREE,
                     f"the opening of positions {b.start}..{b.start + size - 1} does not match "
-                    "the committed root",
-                    expected=public.root.hex(),
-                    computed=computed.hex(),
-                )
+                    f"the committed root ({exc.message})",
+                    expected=_hex(exc.expected),
+                    computed=_hex(exc.computed),
+                ) from exc
         return new
 
     def _check_part(self, reveal: Reveal) -> None:
