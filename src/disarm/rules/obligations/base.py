@@ -8,6 +8,7 @@ findings (one row per party and date) with the evidence that decided each status
 from __future__ import annotations
 
 import datetime as dt
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
 
@@ -167,7 +168,7 @@ class Obligation(Protocol):
 
 
 @dataclass(frozen=True)
-class Rule:
+class Rule(ABC):
     """Common ground of the obligation kinds: per-party terms, deadlines and extensions."""
 
     spec: Any  # one of the schema obligation models
@@ -210,9 +211,9 @@ class Rule:
         end = self.terms(party).until
         return None if end is None else resolve_when(end, self.eif)
 
+    @abstractmethod
     def evaluate(self, ctx: Context) -> dict[str, np.ndarray[Any, Any]]:
         """Findings for every party and evaluation date (see `Obligation.evaluate`)."""
-        raise NotImplementedError
 
     def deadlines(self) -> np.ndarray[Any, np.dtype[np.datetime64]]:
         return np.array([np.datetime64(self.deadline(p), "D") for p in self.parties])

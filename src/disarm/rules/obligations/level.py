@@ -8,6 +8,7 @@ still shown); a missing row or value, or a limit that needs an unknown baseline,
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,9 +34,9 @@ Array = np.ndarray[Any, Any]
 class LevelRule(Rule):
     """A rule `value (op) limit` from the deadline on; subclasses give limits and ops."""
 
+    @abstractmethod
     def limits(self, ctx: Context) -> tuple[Array, Array]:
         """Per party: the limit (NaN if unknown) and the comparison ("le", "eq" or "ge")."""
-        raise NotImplementedError
 
     def baselines_used(self, ctx: Context) -> Array:
         """Per party, the baseline the limit depends on (NaN when it does not depend on one)."""
