@@ -41,10 +41,15 @@ class Chain:
         return key_id(pub(self.key))
 
     def make(
-        self, type_: str, payload: dict[str, Any], *, key: SigningKey | None = None
+        self,
+        type_: str,
+        payload: dict[str, Any],
+        *,
+        key: SigningKey | None = None,
+        time: str = T0,
     ) -> SignedStatement:
         k = key or self.key
-        st = Statement(type_, self.party, key_id(pub(k)), self.seq, self.prev, T0, payload)
+        st = Statement(type_, self.party, key_id(pub(k)), self.seq, self.prev, time, payload)
         signed = sign(st, k)
         self.seq, self.prev = self.seq + 1, signed.hash
         return signed

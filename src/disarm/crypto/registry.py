@@ -14,8 +14,10 @@ statement signed by that key; it registers the inspectorate. From then on:
 
 Every statement, of any type, also advances its issuer's chain: its `seq` must be the
 previous one plus one and its `prev` the hash of the issuer's previous statement, so replays,
-gaps and reorderings are detected. A role may only issue the statement types listed in
-`ALLOWED_TYPES`.
+gaps and reorderings are detected; and its `time` must not be earlier than the time of the
+issuer's previous statement (equal times are allowed: a batch written at once), so an issuer
+cannot backdate a statement behind one it already published. A role may only issue the
+statement types listed in `ALLOWED_TYPES`.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from disarm.crypto.statements import (
     decode,
     is_statement,
     key_id,
+    parse_time,
     verify_signature,
 )
 from disarm.errors import BadInput
@@ -97,6 +100,7 @@ class Party:
     keys: dict[str, KeyRecord] = field(default_factory=dict)
     seq: int = -1
     last_hash: str | None = None
+    last_time: str | None = None
 
     def active_key(self) -> KeyRecord | None:
         active = [k for k in self.keys.values() if k.status is KeyStatus.ACTIVE]
@@ -177,6 +181,7 @@ class Registry:
                 f"a party with role {party.role.value} may not issue {st.type!r} statements",
             )
         self._check_sequence(party, st.seq, st.prev)
+        self._check_time(party, st.seq, st.time)
         self._check_effect(party, signed)
 
     def _check_sequence(self, party: Party, seq: int, prev: str | None) -> None:
@@ -200,6 +205,17 @@ class Registry:
                 f"statement seq {seq} of {party.id} does not chain to its previous statement",
                 expected=party.last_hash,
                 computed=prev,
+            )
+
+    def _check_time(self, party: Party, seq: int, time: str) -> None:
+        """Times never decrease along an issuer's chain (equal is allowed)."""
+        if party.last_time is not None and parse_time(time) < parse_time(party.last_time):
+            raise _reject(
+                Reason.TIME_REGRESSION,
+                f"statement seq {seq} of {party.id} is dated {time}, before its previous "
+                f"statement ({party.last_time})",
+                expected=f">= {party.last_time}",
+                computed=time,
             )
 
     def _check_genesis(self, signed: SignedStatement) -> None:
@@ -281,7 +297,7 @@ class Registry:
         elif st.type == REVOKE:
             self.parties[payload["party"]].keys[payload["key_id"]].status = KeyStatus.REVOKED
         issuer = self.parties[st.issuer]
-        issuer.seq, issuer.last_hash = st.seq, signed.hash
+        issuer.seq, issuer.last_hash, issuer.last_time = st.seq, signed.hash, st.time
 
     def _add_key(self, party_id: str, role: Role, name: str, public_key: bytes) -> None:
         party = self.parties.setdefault(party_id, Party(party_id, role, name))

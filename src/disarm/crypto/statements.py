@@ -12,6 +12,7 @@ revoked, allowed to sign this type, and in sequence is decided by `disarm.crypto
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import hashlib
 import json
@@ -29,7 +30,9 @@ from disarm.errors import BadInput, VerificationError
 VERSION = "disarm.statement/v1"
 SIGNING_DOMAIN = b"disarm/statement/v1\n"
 KEY_ID_DOMAIN = b"disarm/key-id/v1\n"
-_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$")
+#: Canonical statement time: ASCII digits, UTC "Z", seconds, and an optional fraction of at
+#: most 6 digits without trailing zeros, so that one instant has exactly one spelling.
+_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{0,5}[1-9])?Z")
 _PARTY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
 _TYPE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
 
@@ -49,6 +52,7 @@ class Reason(enum.StrEnum):
     ROLE_NOT_ALLOWED = "role-not-allowed"
     NOT_AUTHORISED = "not-authorised"
     BAD_GENESIS = "bad-genesis"
+    TIME_REGRESSION = "time-regression"
 
 
 class StatementRejected(VerificationError):
@@ -79,9 +83,24 @@ def strict_int(value: Any, what: str) -> int:
     return value
 
 
+def parse_time(time: str) -> dt.datetime:
+    """The instant a canonical statement time names (timezone-aware, UTC); BadInput if it is not
+    canonical ISO 8601 UTC (`YYYY-MM-DDTHH:MM:SS[.f]Z`, a real calendar date and clock time,
+    fraction of at most 6 digits without trailing zeros)."""
+    if not isinstance(time, str) or not _TIME.fullmatch(time):
+        raise BadInput(
+            f"invalid time {time!r}: expected canonical ISO 8601 UTC, e.g. 2026-01-31T12:00:00Z "
+            "(ASCII digits, 'Z', optional fraction of at most 6 digits without trailing zeros)"
+        )
+    try:
+        return dt.datetime.fromisoformat(time[:-1]).replace(tzinfo=dt.UTC)
+    except ValueError as exc:
+        raise BadInput(f"invalid time {time!r}: {exc}") from exc
+
+
 def check_time(time: str) -> str:
-    if not isinstance(time, str) or not _TIME.match(time):
-        raise BadInput(f"invalid time {time!r}: expected ISO 8601 UTC, e.g. 2026-01-31T12:00:00Z")
+    """`time` itself if it is a canonical ISO 8601 UTC time (see `parse_time`), else BadInput."""
+    parse_time(time)
     return time
 
 
