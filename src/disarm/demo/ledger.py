@@ -26,6 +26,7 @@ from disarm.crypto.statements import (
     canonical,
     check_statement,
     decode,
+    parse_time,
     statement_hash,
 )
 from disarm.demo.statements import COSIGNED_DIR, FINAL_CHECKPOINT_FILE, LOG_DIR, LOG_ORIGIN, LogRef
@@ -70,6 +71,8 @@ class Ledger:
     registry: reg.Registry = field(init=False)
     pending: list[bytes] = field(default_factory=list)
     positions: dict[str, tuple[int, str | None]] = field(default_factory=dict)
+    #: time of each issuer's last statement (its next one may not be earlier)
+    times: dict[str, str] = field(default_factory=dict)
     checked: bool = True
     checkpoints: list[tuple[int, str, str]] = field(default_factory=list)  # size, note, cosigned
     #: (type, issuer, time, sha256) of every statement, by log index
@@ -89,14 +92,19 @@ class Ledger:
     ) -> tuple[LogRef, bytes]:
         """Sign the signer's next statement, queue it for the batch; return its ref and bytes.
 
-        The statement chains to the signer's previous one (seq, prev). The entry bytes are the
-        RFC 8785 encoding of {signature, statement}, built from the one canonical encoding of
-        the statement that is also signed (the keys "signature" < "statement" are in order).
+        The statement chains to the signer's previous one (seq, prev) and is not dated before
+        it (the registry's time-regression check, kept here for every batch). The entry bytes
+        are the RFC 8785 encoding of {signature, statement}, built from the one canonical
+        encoding of the statement that is also signed (the keys "signature" < "statement" are
+        in order).
         While `checked` is set (the setup batch), every statement is also applied to the
         registry, with all its checks.
         """
         body = payload.model_dump(mode="json") if isinstance(payload, BaseModel) else payload
         seq, prev = self.positions.get(signer.party, (0, None))
+        last = self.times.get(signer.party)
+        if last is not None and parse_time(time) < parse_time(last):
+            raise BadInput(f"{signer.party}'s {type_} statement at {time} is dated before {last}")
         st = Statement(type_, signer.party, signer.key_id, seq, prev, time, dict(body))
         check_statement(st)
         encoded = canonical(st.to_json())
@@ -108,6 +116,7 @@ class Ledger:
         if self.checked:
             self.registry.apply(decode(entry))
         self.positions[signer.party] = (seq + 1, digest)
+        self.times[signer.party] = time
         index = self.next_index
         self.pending.append(entry)
         self.entries.append((type_, signer.party, time, digest))
