@@ -11,6 +11,7 @@ from disarm.cli import (  # noqa: F401
     keys,
     log,
     programme,
+    reference,
     report,
     stats,
     stats_mua,
