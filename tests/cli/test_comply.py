@@ -26,11 +26,19 @@ def test_new_start_on_bundled_data_is_compliant(cli) -> None:  # type: ignore[no
             assert v["status"] == "not-yet-due"
         elif v["date"] == "2023-03-01" and v["party"] == "RUS":
             assert v["status"] == "no-data"
+            assert v["note"] == "no declaration on this date"
+        elif v["date"] == "2022-09-01":  # exchange made, figures not in the dataset
+            assert v["status"] == "no-data"
+            assert v["note"] == "declared without a value"
         else:
             assert v["status"] == "compliant", v
     summary = {(s["party"], s["phase"]): s for s in data["summary"]}
-    assert summary["USA", "central-limits"]["verdict"] == "compliant"
-    assert summary["RUS", "central-limits"]["non_compliant"] == 0
+    for party, no_data in (("USA", 3), ("RUS", 6)):
+        row = summary[party, "central-limits"]
+        assert row["non_compliant"] == 0 and row["no_data"] == no_data
+        assert row["verdict"] == "no-data"  # missing figures are never a pass
+    assert summary["USA", "standing"]["verdict"] == "compliant"
+    assert summary["RUS", "standing"]["verdict"] == "compliant"  # March 2023 not due by then
 
 
 def test_declarations_file_table_csv_party_and_as_of(cli, new_start_csv: Path) -> None:  # type: ignore[no-untyped-def]
@@ -55,7 +63,12 @@ def test_violation_exits_1(cli, tmp_path: Path) -> None:  # type: ignore[no-unty
     result = cli("comply", "-p", "new-start", "-d", str(path), "--json")
     assert result.exit_code == 1
     bad = [v for v in json.loads(result.stdout)["verdicts"] if v["status"] == "non-compliant"]
-    assert [(v["party"], v["obligation"], v["margin"]) for v in bad] == [("USA", "NS-1550", -50)]
+    assert [(v["party"], v["obligation"], v["margin"]) for v in bad if v["kind"] == "ceiling"] == [
+        ("USA", "NS-1550", -50)
+    ]
+    # the file starts in 2019: for the schedule, the 2011 baseline came late for both parties
+    late = {(v["party"], v["date"], v["note"]) for v in bad if v["kind"] == "reporting"}
+    assert late == {(p, "2011-03-22", "declared late") for p in ("USA", "RUS")}
 
 
 @pytest.mark.parametrize(
@@ -108,9 +121,13 @@ def test_russia_stops_reporting_in_2023(cli) -> None:  # type: ignore[no-untyped
     assert result.exit_code == 1
     data = json.loads(result.stdout)
     reports = {v["date"]: v for v in data["verdicts"] if v["obligation"] == "NS-DATA"}
-    assert reports["2022-10-16"]["status"] == "no-data"  # Sep 2022 figures not in the dataset
-    assert reports["2023-04-16"]["status"] == "non-compliant"
-    assert "missing" in reports["2023-04-16"]["note"]
+    # Sep 2022: the exchange took place, its figures are not in the dataset: reported on time
+    assert reports["2022-10-16"]["status"] == "compliant"
+    assert reports["2022-10-16"]["note"] == "declared on time without values"
+    # Mar 2023: Russia provided no data (purported suspension): missing once due (45 days)
+    assert reports["2023-04-15"]["status"] == "non-compliant"
+    assert reports["2023-04-15"]["note"] == "missing: no declaration by the due date"
+    assert [d for d, v in reports.items() if v["status"] == "non-compliant"] == ["2023-04-15"]
     keys = set(data["verdicts"][0])
     assert keys >= {
         "party", "obligation", "kind", "phase", "category", "date", "status", "limit", "value",
@@ -120,10 +137,19 @@ def test_russia_stops_reporting_in_2023(cli) -> None:  # type: ignore[no-untyped
     assert set(data) == {"programme", "as_of", "horizon", "non_compliant", "verdicts", "summary"}
 
 
+def test_as_of_before_the_march_2023_deadline(cli) -> None:  # type: ignore[no-untyped-def]
+    data = json.loads(cli("comply", "-p", "new-start", "--as-of", "2023-04-14", "--json").stdout)
+    reports = [v for v in data["verdicts"] if v["obligation"] == "NS-DATA"]
+    rus = {v["date"]: v["status"] for v in reports if v["party"] == "RUS"}
+    assert rus["2023-04-15"] == "not-yet-due"
+    assert data["non_compliant"] is False
+
+
 def test_status_filter(cli) -> None:  # type: ignore[no-untyped-def]
     result = cli("comply", "-p", "new-start", "--status", "no-data", "--json")
     assert result.exit_code == 0
     data = json.loads(result.stdout)
-    assert {v["status"] for v in data["verdicts"]} == {"no-data"} and len(data["verdicts"]) == 5
-    assert "194 verdicts" in result.stderr
+    assert {v["status"] for v in data["verdicts"]} == {"no-data"} and len(data["verdicts"]) == 9
+    assert {v["kind"] for v in data["verdicts"]} == {"ceiling"}  # 2022-09 both, 2023-03 Russia
+    assert "201 verdicts" in result.stderr
     assert cli("comply", "-p", "new-start", "--status", "bogus").exit_code == 2

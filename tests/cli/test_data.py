@@ -122,13 +122,16 @@ def test_new_start_stdout_forms(cli) -> None:  # type: ignore[no-untyped-def]
     r = cli("data", "new-start", "--csv")
     assert r.exit_code == 0
     rows = list(csv.DictReader(io.StringIO(r.stdout)))
-    assert len(rows) == 132
+    assert len(rows) == 147
     assert rows[0].keys() == {"date", "party", "category", "value", "source"}
-    assert not [x for x in rows if x["date"] == "2022-09-01"]
+    sep_2022 = [x for x in rows if x["date"] == "2022-09-01"]  # declared, figures not known
+    assert len(sep_2022) == 6 and {x["value"] for x in sep_2022} == {""}
+    assert all("NOT retrieved" in x["source"] for x in sep_2022)
     assert not [x for x in rows if x["date"] == "2023-03-01" and x["party"] == "RUS"]
     r = cli("data", "new-start", "--json")
     js = json.loads(r.stdout)
     assert js[0]["date"] == "2011-02-05" and isinstance(js[0]["value"], int)
+    assert [x["value"] for x in js if x["date"] == "2022-09-01"] == [None] * 6
     r = cli("data", "new-start")
     assert r.exit_code == 0 and "deployed_warheads" in r.stdout
 
@@ -137,14 +140,16 @@ def test_new_start_out_file(cli, tmp_path: Path) -> None:  # type: ignore[no-unt
     out = tmp_path / "ns.csv"
     r = cli("data", "new-start", "--out", str(out))
     assert r.exit_code == 0
-    assert "wrote 132 declarations" in r.stderr
+    assert "wrote 147 declarations" in r.stderr
     lines = out.read_text().splitlines()
     assert lines[0] == "date,party,category,value,source"
-    assert len(lines) == 133
+    assert len(lines) == 148
+    assert [x for x in lines if x.startswith("2022-09-01,USA,launchers,,")]
     jl = tmp_path / "ns.jsonl"
     assert cli("data", "new-start", "--json", "--out", str(jl)).exit_code == 0
     recs = [json.loads(x) for x in jl.read_text().splitlines()]
-    assert len(recs) == 132 and recs[0]["value"] == 521
+    assert len(recs) == 147 and recs[0]["value"] == 521
+    assert [r["value"] for r in recs if r["date"] == "2022-09-01"] == [None] * 6
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 

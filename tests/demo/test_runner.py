@@ -37,17 +37,27 @@ def test_new_start_central_limits_compliant_from_2018_to_last_data(demo: DemoRes
     rows = [v for v in doc["verdicts"] if v["obligation"] in CENTRAL]
     tidy = data.new_start_declarations()
     for party in ("USA", "RUS"):
-        last = max(tidy.loc[tidy["party"] == party, "date"]).isoformat()
         for obligation, category in CENTRAL.items():
+            mine_rows = tidy[(tidy["party"] == party) & (tidy["category"] == category)]
+            known = {d.isoformat() for d in mine_rows.loc[mine_rows["value"].notna(), "date"]}
+            unknown = {d.isoformat() for d in mine_rows.loc[mine_rows["value"].isna(), "date"]}
+            last = max(known)
             mine = [
                 v for v in rows
                 if v["party"] == party and v["obligation"] == obligation
-                and "2018-02-05" <= v["date"] <= last
+                and "2018-02-05" <= v["date"] <= last and v["date"] in known
             ]  # fmt: skip
             dates = {v["date"] for v in mine}
             assert "2018-02-05" in dates and last in dates
             assert len(dates) >= 9
             assert {v["status"] for v in mine} == {"compliant"}, (party, obligation)
+            gaps = [
+                v for v in rows
+                if (v["party"], v["obligation"]) == (party, obligation)
+                and v["date"] >= "2018-02-05" and v["date"] in unknown
+            ]  # fmt: skip
+            assert {v["date"] for v in gaps} == {"2022-09-01"}  # the exchange without figures
+            assert {v["status"] for v in gaps} == {"no-data"}
             assert all(v["value"] <= v["limit"] == data.CENTRAL_LIMITS[category] for v in mine)
             before = [
                 v for v in rows
@@ -65,9 +75,14 @@ def test_new_start_gaps_are_no_data_never_a_pass(demo: DemoResult) -> None:
     ]  # fmt: skip
     assert len(russia_2023) == 3
     assert {v["status"] for v in russia_2023} == {"no-data"}
-    assert not [v for v in doc["verdicts"] if v["date"] == "2022-09-01" and v["kind"] == "ceiling"]
+    # 2022-09-01: the exchange took place, its figures are not in the dataset
+    sep_2022 = [v for v in doc["verdicts"] if v["date"] == "2022-09-01"]
+    assert len(sep_2022) == 6 and {v["status"] for v in sep_2022} == {"no-data"}
+    assert {v["note"] for v in sep_2022} == {"declared without a value"}
+    reports = [v for v in doc["verdicts"] if v["kind"] == "reporting"]
+    assert "non-compliant" not in {v["status"] for v in reports}  # March 2023 not due by then
     summary = {(s["party"], s["phase"]): s["verdict"] for s in doc["summary"]}
-    assert summary[("USA", "central-limits")] == "compliant"
+    assert summary[("USA", "central-limits")] == "no-data"
     assert summary[("RUS", "central-limits")] == "no-data"
 
 

@@ -8,7 +8,18 @@ The category names are fixed; the ``new-start`` programme file uses them:
 - ``launchers``: deployed and non-deployed ICBM launchers, SLBM launchers and heavy bombers
   (limit 800).
 
-An empty cell produces no row, so the engine reports ``no-data`` for it, never a zero.
+Declared but not known versus not declared:
+
+- an exchange that took place but whose figure is not in the dataset (an empty cell in a row of
+  a party that made the exchange, e.g. all of 2022-09-01, "Exchange took place but aggregate
+  numbers NOT retrieved for this dataset (gap)") gives a row with an **empty value**: the
+  declaration exists, its value is unknown to us. The reporting obligation counts it as made;
+  a limit on it is ``no-data``, never a pass and never a zero;
+- an exchange a party did not make gives **no row** (`NOT_DECLARED`). The only one in the
+  bundled data is Russia's exchange of 2023-03-01: the file's note says "Russia did not provide
+  data after its purported suspension of the treaty (28 Feb 2023); only US figures published",
+  and the US State Department reported that Russia had not provided its data (the purported
+  suspension, 2023-02-28). The reporting obligation finds it missing; the limits are ``no-data``.
 """
 
 from __future__ import annotations
@@ -36,12 +47,21 @@ CENTRAL_LIMITS: Final = {"deployed_launchers": 700, "deployed_warheads": 1550, "
 
 COLUMNS: Final = ("date", "party", "category", "value", "source")
 
+#: Exchanges a party did not make -> the words of the file's ``notes`` cell that say so. Such a
+#: row must have no figures; it gives no declaration at all (the reporting rule finds it missing).
+NOT_DECLARED: Final = {
+    (dt.date(2023, 3, 1), "RUS"): "Russia did not provide data",
+}
+
 
 def new_start_declarations() -> pd.DataFrame:
-    """Tidy declarations: one row per exchange date, party (USA, RUS) and category with data.
+    """Tidy declarations: one row per exchange date, party (USA, RUS) and category.
 
-    Columns: ``date`` (datetime.date), ``party`` (ISO3), ``category``, ``value`` (int),
-    ``source`` (the fact sheet and the copy it was read from). Sorted by date, party, category.
+    Columns: ``date`` (datetime.date), ``party`` (ISO3), ``category``, ``value`` (nullable
+    ``Int64``: empty when the exchange took place but its figure is not in the dataset),
+    ``source`` (the fact sheet and the copy it was read from; for an empty value, also the
+    file's note on the gap). An exchange a party did not make (`NOT_DECLARED`) has no rows.
+    Sorted by date, party, category.
     """
     raw = load("new_start_data_exchange")
     rows: list[dict[str, object]] = []
@@ -49,13 +69,28 @@ def new_start_declarations() -> pd.DataFrame:
         date = dt.date.fromisoformat(str(rec["data_as_of"]))
         party = str(rec["iso3"])
         source = _source(rec.get("source"), rec.get("reported_via"))
-        for category, column in CATEGORY_COLUMNS.items():
-            cell = rec[column]
-            if cell is None:
-                continue  # a gap: no row, so the engine reports no-data
+        cells = {category: rec[column] for category, column in CATEGORY_COLUMNS.items()}
+        if _not_declared(date, party, rec.get("notes"), cells, line):
+            continue
+        for category, cell in cells.items():
+            if cell is None:  # declared, value not in the dataset: an empty value, never a zero
+                note = str(rec.get("notes") or "").strip()
+                rows.append(
+                    {
+                        "date": date,
+                        "party": party,
+                        "category": category,
+                        "value": None,
+                        "source": f"{source}; value not in the dataset"
+                        + (f" (note: {note})" if note else ""),
+                    }
+                )
+                continue
             if not isinstance(cell, Quantity) or not cell.is_exact:
                 raise BadInput(
-                    f"line {line} column {column}: {cell} is not an exact count", source=FILE
+                    f"line {line} column {CATEGORY_COLUMNS[category]}: {cell} is not an exact "
+                    "count",
+                    source=FILE,
                 )
             rows.append(
                 {
@@ -67,8 +102,28 @@ def new_start_declarations() -> pd.DataFrame:
                 }
             )
     df = pd.DataFrame.from_records(rows, columns=list(COLUMNS))
-    df["value"] = df["value"].astype("int64")
+    df["value"] = pd.array(df["value"].tolist(), dtype="Int64")
     return df.sort_values(["date", "party", "category"], kind="stable").reset_index(drop=True)
+
+
+def _not_declared(
+    date: dt.date, party: str, notes: object, cells: dict[str, object], line: int
+) -> bool:
+    """True for an exchange the party did not make; checks the file agrees with `NOT_DECLARED`."""
+    words = NOT_DECLARED.get((date, party))
+    if words is None:
+        return False
+    if words not in str(notes or ""):
+        raise BadInput(
+            f"line {line}: {party} {date} is listed as not declared, but its note does not say "
+            f"{words!r}",
+            source=FILE,
+        )
+    if any(cell is not None for cell in cells.values()):
+        raise BadInput(
+            f"line {line}: {party} {date} is listed as not declared, but has figures", source=FILE
+        )
+    return True
 
 
 #: tidy category -> row of ``new_start_treaty_parameters.csv`` holding its central limit

@@ -95,9 +95,11 @@ def _new_start(out: DemoResult, progress: Progress, names: dict[str, str]) -> No
             ("Data provenance", data.dataset("new_start_data_exchange").sources),
         ],
         notes=[
-            "Gaps stay gaps: the 2022-09-01 exchange (figures not found) and Russia's "
-            "2023-03-01 exchange (no data after its suspension) have no rows, so the engine "
-            "reports no-data there, never a pass.",
+            "Gaps stay gaps: the 2022-09-01 exchange took place but its figures are not in "
+            "the dataset (rows with empty values: the report counts as made, the limits are "
+            "no-data, never a pass); Russia provided no data for 2023-03-01 after its "
+            "purported suspension (no rows: the limits are no-data, and the report is a "
+            "finding once due, 2023-04-15, after this evaluation's last date).",
             f"Last exchange in the data: {last.isoformat()}.",
         ],
         party_names=names,

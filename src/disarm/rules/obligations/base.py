@@ -38,9 +38,8 @@ NOTES = (
     "declared on time",
     "declared on time without values",
     "not yet due",
-    "declared late (other parties declared in the period)",
-    "missing (other parties declared in the period)",
-    "no party declared in this period: a gap in the record",
+    "declared late",
+    "missing: no declaration by the due date",
 )
 NOTE = {s: i for i, s in enumerate(NOTES)}
 

@@ -7,27 +7,28 @@ Checkpoints, per party:
   party's last declaration (or a missed baseline), further checkpoints follow every M months up
   to the evaluation horizon.
 
-A checkpoint is `compliant` when the next declaration came in time; `no-data` when it came in
-time without values (an exchange is recorded but its figures are not available);
-`not-yet-due` when its due date lies after the horizon and nothing has come yet;
-`non-compliant` when the declaration came late or never although the record holds another
-party's declaration in the same period; and `no-data` when no party at all declared in that
-period: the input then has a gap (an exchange not in the record), not evidence against one
-party. `margin` is in days: the due date minus the date of the declaration that met it.
+A declaration is any row of the party in scope, with or without a value: a row with an empty
+value records that the declaration was made although its figures are not known to us (the limits
+on it are `no-data`); no row at all means no declaration.
+
+A checkpoint is `compliant` when the next declaration came in time (with or without values);
+`not-yet-due` when its due date lies after the horizon and nothing has come yet; and
+`non-compliant` when the declaration came late, or never by a due date on or before the horizon,
+whatever the other parties did. `margin` is in days: the due date minus the date of the
+declaration that met it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 
 from disarm.rules.obligations.base import (
     COMPLIANT,
-    NO_DATA,
     NON_COMPLIANT,
     NOT_YET_DUE,
     NOTE,
@@ -88,8 +89,7 @@ class ReportingRule(Rule):
             ignore_index=True,
         )
         frame = frame[frame["date"] <= frame["party"].map(self._ends())]
-        stamps = np.sort(events["date"].unique())
-        out = _judge(frame, horizon, stamps)
+        out = _judge(frame, horizon)
         out["deadline"] = out["date"]
         out["extended"] = out["party"].isin(list(self.extensions)) & frame["baseline"].to_numpy()
         out["party"] = pd.Index(self.parties).get_indexer(pd.Index(out["party"])).astype(np.int32)
@@ -176,33 +176,27 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _judge(frame: pd.DataFrame, horizon: pd.Timestamp, stamps: Any) -> pd.DataFrame:
+def _judge(frame: pd.DataFrame, horizon: pd.Timestamp) -> pd.DataFrame:
     due, came = frame["date"], frame["reference_date"]
-    start = frame["window_start"].fillna(pd.Timestamp.min)
-    in_window = np.searchsorted(stamps, due.to_numpy(), side="right") - np.searchsorted(
-        stamps, start.to_numpy(), side="right"
-    )
     on_time = (came.notna() & (came <= due)).to_numpy()
     has = frame["has_value"].to_numpy()
-    future = ~on_time & (due > horizon).to_numpy()
-    others = in_window > 0
     late = came.notna().to_numpy() & ~on_time
-    conditions = [on_time & has, on_time, future, others & late, others]
+    future = ~on_time & ~late & (due > horizon).to_numpy()
+    conditions = [on_time & has, on_time, late, future]
     status = np.select(
         conditions,
-        [STATUS[s] for s in (COMPLIANT, NO_DATA, NOT_YET_DUE, NON_COMPLIANT, NON_COMPLIANT)],
-        STATUS[NO_DATA],
+        [STATUS[s] for s in (COMPLIANT, COMPLIANT, NON_COMPLIANT, NOT_YET_DUE)],
+        STATUS[NON_COMPLIANT],
     )
     note = np.select(
         conditions,
         [
             NOTE["declared on time"],
             NOTE["declared on time without values"],
+            NOTE["declared late"],
             NOTE["not yet due"],
-            NOTE["declared late (other parties declared in the period)"],
-            NOTE["missing (other parties declared in the period)"],
         ],
-        NOTE["no party declared in this period: a gap in the record"],
+        NOTE["missing: no declaration by the due date"],
     )
     out = frame[["party", "date", "reference_date", "evidence_date"]].copy()
     out["status"] = status.astype(np.int8)
