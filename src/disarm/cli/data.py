@@ -208,7 +208,8 @@ def new_start(
     """Convert the New START exchanges into tidy declarations (date, party, category, value).
 
     Categories: deployed_launchers (limit 700), deployed_warheads (1,550), launchers (800).
-    An empty cell gives no row, so the compliance engine reports no-data, never zero.
+    A figure missing from the data set gives a row with an empty value (limits: no-data).
+    An exchange a party did not make (Russia, 2023-03-01) gives no row: a missed report.
     """
     _check_flags(as_json, as_csv)
     df = bundled.new_start_declarations()
