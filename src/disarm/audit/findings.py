@@ -25,9 +25,10 @@ from typing import Any
 
 from disarm.audit.context import AuditContext
 from disarm.audit.model import CheckResult, Mismatch
-from disarm.audit.policy import fail_at, payload
+from disarm.audit.policy import payload
 from disarm.audit.rebuild import findings_rows
 from disarm.audit.rounds import resolve
+from disarm.audit.statement_checks import fail_at
 from disarm.crypto.continuity import DeclarationView
 from disarm.demo import statements as demo
 from disarm.demo.derive import CustodyIndex, custody_record, site_findings

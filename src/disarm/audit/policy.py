@@ -10,7 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from disarm.audit.context import AuditContext
 from disarm.audit.model import CheckResult, Mismatch
-from disarm.audit.statement_checks import entry_place
+from disarm.audit.statement_checks import fail_at
 from disarm.crypto.escrow import COMMIT_TYPE, REVEAL_TYPE
 from disarm.crypto.registry import GENESIS, REGISTER, Registry, Role
 from disarm.demo import statements as demo
@@ -28,11 +28,6 @@ def payload(ctx: AuditContext, index: int) -> Any:
     """The validated payload model of the statement at `index` (set by `PolicyCheck`)."""
     models: dict[int, BaseModel] = ctx.facts["payloads"]
     return models.get(index)
-
-
-def fail_at(ctx: AuditContext, index: int, message: str, **kw: Any) -> Mismatch:
-    file, byte = entry_place(ctx, index)
-    return Mismatch(f"log entry {index}: {message}", file=file, index=index, byte=byte, **kw)
 
 
 class PolicyCheck:

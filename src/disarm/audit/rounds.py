@@ -18,7 +18,8 @@ from typing import Any
 
 from disarm.audit.context import AuditContext
 from disarm.audit.model import CheckResult
-from disarm.audit.policy import fail_at, payload
+from disarm.audit.policy import payload
+from disarm.audit.statement_checks import fail_at
 from disarm.crypto.escrow import COMMIT_TYPE
 from disarm.demo import statements as demo
 from disarm.errors import BadInput, VerificationError

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from disarm.audit.context import AuditContext
 from disarm.audit.model import CheckResult, Mismatch
@@ -24,7 +25,7 @@ from disarm.crypto.statements import (
     StatementRejected,
     decode,
 )
-from disarm.errors import BadInput, VerificationError
+from disarm.errors import BadInput, DisarmError, VerificationError
 from disarm.service import escrow as esc
 
 __all__ = ["EscrowCheck", "StatementsCheck", "entry_place"]
@@ -87,6 +88,19 @@ def entry_place(ctx: AuditContext, index: int) -> tuple[str, int | None]:
     return ctx.log_dir, None
 
 
+def fail_at(ctx: AuditContext, index: int, message: str, **kw: Any) -> Mismatch:
+    """A `Mismatch` at log entry `index`: its file and byte, and `message` (plus expected/computed
+    and the like in `kw`)."""
+    file, byte = entry_place(ctx, index)
+    return Mismatch(f"log entry {index}: {message}", file=file, index=index, byte=byte, **kw)
+
+
+def rejected_at(ctx: AuditContext, index: int, message: str, exc: DisarmError) -> Mismatch:
+    """`fail_at` for a rejection `exc`, keeping its expected and computed values."""
+    expected, computed = getattr(exc, "expected", None), getattr(exc, "computed", None)
+    return fail_at(ctx, index, message, expected=expected, computed=computed)
+
+
 class StatementsCheck:
     name = "statements"
     title = "every statement: signature, key, sequence, chain, role (registry replay)"
@@ -100,15 +114,7 @@ class StatementsCheck:
                 signed = decode_entry(data)
                 registry.apply(signed)
             except (StatementRejected, BadInput) as exc:
-                file, byte = entry_place(ctx, index)
-                raise Mismatch(
-                    f"log entry {index} does not verify: {exc.message}",
-                    file=file,
-                    index=index,
-                    byte=byte,
-                    expected=getattr(exc, "expected", None),
-                    computed=getattr(exc, "computed", None),
-                ) from exc
+                raise rejected_at(ctx, index, f"does not verify: {exc.message}", exc) from exc
             statements.append((index, signed))
             types[signed.statement.type] += 1
         if not statements:
@@ -137,15 +143,8 @@ class EscrowCheck:
             try:
                 esc.audit_statement(audit, index, signed)
             except (VerificationError, BadInput) as exc:
-                file, byte = entry_place(ctx, index)
-                raise Mismatch(
-                    f"log entry {index} ({signed.statement.type}): {exc.message}",
-                    file=file,
-                    index=index,
-                    byte=byte,
-                    expected=getattr(exc, "expected", None),
-                    computed=getattr(exc, "computed", None),
-                ) from exc
+                message = f"({signed.statement.type}) {exc.message}"
+                raise rejected_at(ctx, index, message, exc) from exc
         ctx.escrow = audit
         openings = sum(len(r.state.items()) for r in audit.declarations.values())
         return CheckResult(

@@ -21,8 +21,9 @@ import pandas as pd
 
 from disarm.audit.context import AuditContext
 from disarm.audit.model import CheckResult
-from disarm.audit.policy import fail_at, payload
+from disarm.audit.policy import payload
 from disarm.audit.rounds import resolve
+from disarm.audit.statement_checks import fail_at
 from disarm.demo import statements as demo
 from disarm.errors import BadInput
 from disarm.rules import evaluate, load_declarations
