@@ -18,6 +18,7 @@ from disarm.cli.app import group
 from disarm.cli.output import emit, stderr, to_jsonable
 from disarm.data.nuclear_forces import normalise_source
 from disarm.data.treaties import STATUS_DATES
+from disarm.data.treaty_timeline import LAST_DATE
 from disarm.errors import BadInput
 from disarm.model.quantity import Quantity
 
@@ -164,6 +165,57 @@ def states(
         as_csv=as_csv,
         columns=cols,
         title=f"{len(df)} states (TPNW/CTBT status as of {as_of})",
+    )
+
+
+@data_app.command("treaties")
+def treaties(
+    treaty: str = typer.Option(
+        "tpnw", "--treaty", "-t", help="Treaty to show: tpnw, npt, ctbt or nwfz (the zones)."
+    ),
+    as_of: str = typer.Option(
+        LAST_DATE,
+        "--as-of",
+        help="Date YYYY-MM-DD. TPNW and CTBT: any date from the opening for signature to "
+        "2026-02-03, derived from the signature, deposit and ratification dates; NPT and "
+        "nuclear-weapon-free zones: only 2024-02-22 or 2026-02-03.",
+    ),
+    map_out: Path | None = typer.Option(
+        None,
+        "--map",
+        help="Write the world map to this file: .svg (the map alone) or .html (a standalone "
+        "page with the map and a table of every state); nothing is printed unless --json "
+        "or --csv is given.",
+    ),
+    as_json: bool = JSON_OPT,
+    as_csv: bool = CSV_OPT,
+) -> None:
+    """Each state's status under one treaty on one date, as a table or a world map."""
+    from disarm.web.treaty_map import treaty_map
+
+    _check_flags(as_json, as_csv)
+    kind = None
+    if map_out is not None:
+        kind = map_out.suffix.lower()
+        if kind not in (".svg", ".html", ".htm"):
+            raise BadInput(f"--map {map_out}: the file name must end in .svg or .html")
+    m = treaty_map(treaty, as_of)
+    if map_out is not None:
+        from disarm.cli.treaty_page import treaty_page
+
+        text = m.svg if kind == ".svg" else treaty_page(m)
+        write_text_atomic(map_out, text)
+        stderr.print(f"wrote {m.title} to {map_out} ({len(text.encode())} bytes)", highlight=False)
+        if not (as_json or as_csv):
+            return
+    cols = ["iso3", "name", "status", "since", "note"]
+    counts = ", ".join(f"{e.status} {e.count}" for e in m.legend)
+    emit(
+        [{c: r[c] for c in (*cols, "drawn_as")} for r in m.rows] if as_json else list(m.rows),
+        as_json=as_json,
+        as_csv=as_csv,
+        columns=cols,
+        title=f"{m.title} ({counts})",
     )
 
 
