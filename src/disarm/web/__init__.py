@@ -1,0 +1,20 @@
+"""The public web side of disarm: static assets served to readers' browsers.
+
+* ``static/verify.js`` — the in-browser verifier (RFC 9162 proofs, C2SP signed notes,
+  checkpoints and cosignatures with WebCrypto); see docs/web-verify.md.
+
+The assets ship as package data so a served page works offline, with no request leaving its
+origin.
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+
+__all__ = ["static_file"]
+
+
+def static_file(name: str) -> Traversable:
+    """A bundled static asset by its name under ``static/`` (e.g. ``"verify.js"``)."""
+    return files(__name__).joinpath("static", name)
