@@ -106,6 +106,12 @@ export function toBase64(bytes) {
   return btoa(bin);
 }
 
+/** Bytes from hex (as the disarm CLI prints hashes). */
+export function fromHex(text) {
+  if (typeof text !== "string" || !/^([0-9a-fA-F]{2})*$/.test(text)) throw new Error("not hex");
+  return Uint8Array.from(text.match(/../g) || [], (h) => parseInt(h, 16));
+}
+
 /** Lowercase hex of a byte array. */
 export function toHex(bytes) {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
@@ -394,6 +400,8 @@ export async function parseVerifierKey(vkey) {
     if (computed !== key.keyId) {
       run.fail("key", `verifier key ${name}: key ID ${hexId} does not match the key`);
     }
+    const kind = key.type === ALG_ED25519 ? "Ed25519, type 0x01" : "cosignature/v1, type 0x04";
+    run.pass("key", `${name}+${hexId} (${kind})`);
     return { key };
   });
 }
@@ -403,12 +411,17 @@ export async function parseVerifierKey(vkey) {
  * anything. Result values: `text`, `signatures: [{name, keyId, signature}]`.
  */
 export function splitNote(note) {
-  const run = new Run();
+  return parsed("note", () => splitNoteOrThrow(note), (v) => `${v.signatures.length} signature lines`);
+}
+
+// A parsing result: one check, passed (detail from `describe`) or failed with its reason.
+function parsed(check, parse, describe) {
   try {
-    return { ok: true, checks: run.checks, reason: null, ...splitNoteOrThrow(note) };
+    const values = parse();
+    return { ok: true, checks: [{ check, ok: true, detail: describe(values) }], reason: null, ...values };
   } catch (err) {
-    const reason = err instanceof Failure ? err.message : `could not parse the note: ${err}`;
-    return { ok: false, checks: [{ check: "note", ok: false, detail: reason }], reason };
+    const reason = err instanceof Failure ? err.message : `could not parse the ${check}: ${err}`;
+    return { ok: false, checks: [{ check, ok: false, detail: reason }], reason };
   }
 }
 
@@ -447,13 +460,13 @@ function splitNoteOrThrow(note) {
  * Result values: `checkpoint: {origin, size (decimal string), rootHash (base64), extensions}`.
  */
 export function parseCheckpoint(text) {
-  const run = new Run();
-  try {
-    return { ok: true, checks: run.checks, reason: null, checkpoint: parseCheckpointOrThrow(text) };
-  } catch (err) {
-    const reason = err instanceof Failure ? err.message : `could not parse the checkpoint: ${err}`;
-    return { ok: false, checks: [{ check: "checkpoint", ok: false, detail: reason }], reason };
-  }
+  return parsed("checkpoint", () => ({ checkpoint: parseCheckpointOrThrow(text) }), (v) =>
+    describeCheckpoint(v.checkpoint),
+  );
+}
+
+function describeCheckpoint(checkpoint) {
+  return `origin ${checkpoint.origin}, tree size ${checkpoint.size}, root ${checkpoint.rootHash}`;
 }
 
 function parseCheckpointOrThrow(text) {
@@ -527,11 +540,15 @@ function isoTime(seconds) {
  */
 export async function verifyCheckpoint(note, { logKey, witnessKeys = [], quorum, origin, notAfter } = {}) {
   return runChecks(async (run) => {
-    const log = run.take(await parseVerifierKey(logKey)).key;
+    const pinned = async (vkey) => {
+      const parsedKey = await parseVerifierKey(vkey);
+      return parsedKey.ok ? parsedKey.key : run.take(parsedKey); // only a failure is listed
+    };
+    const log = await pinned(logKey);
     if (log.type !== ALG_ED25519) run.fail("log key", `log key ${log.name} is not an Ed25519 (type 0x01) key`);
     const witnesses = [];
     for (const w of witnessKeys) {
-      const key = run.take(await parseVerifierKey(w)).key;
+      const key = await pinned(w);
       if (key.type !== ALG_COSIGNATURE_V1) run.fail("witness key", `witness key ${key.name} is not a cosignature (type 0x04) key`);
       if (witnesses.some((k) => k.name === key.name && k.keyId === key.keyId)) {
         run.fail("witness key", `witness key ${key.name} is given twice`);
@@ -561,8 +578,7 @@ export async function verifyCheckpoint(note, { logKey, witnessKeys = [], quorum,
       run.fail("log signature", `checkpoint is not signed by the pinned log key ${log.name}+${hex8(log.keyId)}`);
     }
     run.pass("log signature", `signed by the log key ${log.name}+${hex8(log.keyId)} (Ed25519)`);
-    const checkpoint = parseCheckpointOrThrow(text);
-    run.pass("checkpoint", `origin ${checkpoint.origin}, tree size ${checkpoint.size}, root ${checkpoint.rootHash}`);
+    const { checkpoint } = run.take(parseCheckpoint(text));
     if (origin !== undefined && origin !== null) {
       if (checkpoint.origin !== origin) run.fail("origin", `checkpoint is for another log: ${checkpoint.origin}, not ${origin}`);
       run.pass("origin", `the checkpoint is for ${origin}`);
