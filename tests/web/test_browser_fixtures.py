@@ -52,6 +52,6 @@ def test_the_static_assets_are_served_from_the_package(
     web_page: WebPage, loopback_server: LoopbackServer
 ) -> None:
     page = web_page.goto("/static/verify.js")
-    assert "export async function verifyInclusion" in page.content()
+    assert "export async function verifyCheckpoint" in page.content()
     missing = page.request.get(loopback_server.url("/static/../conftest.py"))
     assert missing.status == 404

@@ -1,7 +1,8 @@
 """The public web side of disarm: static assets served to readers' browsers.
 
-* ``static/verify.js`` — the in-browser verifier (RFC 9162 proofs, C2SP signed notes,
-  checkpoints and cosignatures with WebCrypto); see docs/web-verify.md.
+* ``static/verify.js`` — the in-browser verifier (C2SP signed notes, checkpoints and
+  cosignatures, and whole entries, with WebCrypto), with ``merkle.js`` (RFC 9162 proofs) and
+  ``checks.js`` (result objects, decoding) beside it; see docs/web-verify.md.
 
 The assets ship as package data so a served page works offline, with no request leaving its
 origin.
