@@ -24,26 +24,33 @@ function checkProofHashes(run, proof, what) {
   return hashes;
 }
 
-// RFC 9162 §2.1.3.2 steps on (fn, sn): the root a path leads to from `hash`.
-async function rootFromPath(run, hash, index, size, proof, what) {
-  let fn = index;
-  let sn = size - 1n;
-  let r = hash;
-  for (const p of proof) {
-    if (sn === 0n) run.fail(what, `${what} for index ${index} in size ${size} has too many hashes`);
+// The walk RFC 9162 §2.1.3.2 and §2.1.4.2 share: for each proof hash `c`, call left(c) when
+// `c` is a left sibling, else right(c), moving (fn, sn) up the tree; the path must end at sn 0.
+async function walk(run, what, fn, sn, path, left, right) {
+  for (const c of path) {
+    if (sn === 0n) run.fail(what, `${what} has too many hashes`);
     if (fn & 1n || fn === sn) {
-      r = await nodeHash(p, r);
+      await left(c);
       while (!(fn & 1n) && fn !== 0n) {
         fn >>= 1n;
         sn >>= 1n;
       }
     } else {
-      r = await nodeHash(r, p);
+      await right(c);
     }
     fn >>= 1n;
     sn >>= 1n;
   }
-  if (sn !== 0n) run.fail(what, `${what} for index ${index} in size ${size} has too few hashes`);
+  if (sn !== 0n) run.fail(what, `${what} has too few hashes`);
+}
+
+// The root an inclusion proof leads to from `hash`, leaf `index` of a tree of `size`.
+async function rootFromPath(run, hash, index, size, proof, what) {
+  let r = hash;
+  const described = `${what} for index ${index} in size ${size}`;
+  await walk(run, described, index, size - 1n, proof,
+    async (c) => { r = await nodeHash(c, r); },
+    async (c) => { r = await nodeHash(r, c); });
   return r;
 }
 
@@ -105,22 +112,12 @@ export async function verifyConsistency({ size1, size2, proof, root1, root2 }) {
     }
     let fr = path[0];
     let sr = path[0];
-    for (const c of path.slice(1)) {
-      if (sn === 0n) run.fail(what, `consistency proof from ${m} to ${n} has too many hashes`);
-      if (fn & 1n || fn === sn) {
+    await walk(run, `consistency proof from ${m} to ${n}`, fn, sn, path.slice(1),
+      async (c) => {
         fr = await nodeHash(c, fr);
         sr = await nodeHash(c, sr);
-        while (!(fn & 1n) && fn !== 0n) {
-          fn >>= 1n;
-          sn >>= 1n;
-        }
-      } else {
-        sr = await nodeHash(sr, c);
-      }
-      fn >>= 1n;
-      sn >>= 1n;
-    }
-    if (sn !== 0n) run.fail(what, `consistency proof from ${m} to ${n} has too few hashes`);
+      },
+      async (c) => { sr = await nodeHash(sr, c); });
     if (!equalBytes(fr, old)) {
       run.fail(what, `consistency proof does not lead to the old root (size ${m})`);
     }
