@@ -403,6 +403,8 @@ CHECKPOINT_CASES = [
     "o\n1\n47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\next one\n",
     "o\n1\n47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=",
     "o\n1\n",
+    "o\n1\n47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\next\tone\n",
+    "o\n1\n47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\n\n",
 ]
 
 
@@ -417,3 +419,19 @@ def test_checkpoint_parsing_agrees_with_python(verify_js: VerifyJs) -> None:
             assert result["ok"], (text, result["reason"])
             assert result["checkpoint"]["size"] == str(cp.size)
             assert result["checkpoint"]["extensions"] == list(cp.extensions)
+
+
+def test_a_reason_is_shown_as_text_never_as_markup(verify_js: VerifyJs) -> None:
+    shown = verify_js.page.evaluate(
+        """() => {
+          const box = document.getElementById("result");
+          const reason = "checkpoint is for another log: <img src=x onerror=alert(1)>";
+          window.verify.renderResult(
+            { ok: false, reason, checks: [{ check: "origin", ok: false, detail: reason }] }, box);
+          return [box.querySelectorAll("img").length, box.querySelector("p").textContent];
+        }"""
+    )
+    assert shown == [
+        0,
+        "Verification FAILED: checkpoint is for another log: <img src=x onerror=alert(1)>",
+    ]

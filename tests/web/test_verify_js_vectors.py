@@ -112,6 +112,32 @@ def test_the_tessera_checkpoints_verify_with_the_pinned_key(verify_js: VerifyJs)
     assert "checkpoint is for another log" in other_origin["reason"]
 
 
+def test_without_webcrypto_ed25519_nothing_passes(verify_js: VerifyJs) -> None:
+    note = (TESSERA / "checkpoint").read_text()
+    opts = {"logKey": TESSERA_VKEY, "witnessKeys": [], "quorum": 0}
+    result = verify_js.page.evaluate(
+        """async ([note, opts]) => {
+          const subtle = crypto.subtle;
+          const importKey = subtle.importKey;
+          subtle.importKey = async (format, key, algorithm, ...rest) => {
+            if (algorithm.name === "Ed25519") {
+              throw new DOMException("no Ed25519", "NotSupportedError");
+            }
+            return importKey.call(subtle, format, key, algorithm, ...rest);
+          };
+          try {
+            return await window.verify.verifyCheckpoint(note, opts);
+          } finally {
+            subtle.importKey = importKey;
+          }
+        }""",
+        [note, opts],
+    )
+    assert not result["ok"]
+    assert result["reason"] == "this browser cannot check Ed25519 signatures (NotSupportedError)"
+    assert verify_js.call("verifyCheckpoint", note, opts)["ok"]
+
+
 def test_the_tessera_entries_are_included_and_the_checkpoints_consistent(
     verify_js: VerifyJs,
 ) -> None:

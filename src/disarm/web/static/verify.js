@@ -176,6 +176,7 @@ function parseCheckpointOrThrow(text) {
   if (typeof text !== "string" || !text.endsWith("\n")) {
     throw new Failure("checkpoint text must end with a newline");
   }
+  if (CONTROL.test(text)) throw new Failure("checkpoint text contains a control character");
   const lines = text.slice(0, -1).split("\n");
   if (lines.length < 3) throw new Failure("checkpoint needs origin, size and root hash lines");
   const [origin, sizeText, rootText, ...extensions] = lines;
