@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.web.conftest import LoopbackServer, WebPage
 
 PAGE = (
@@ -30,6 +32,8 @@ def test_the_origin_guard_records_and_blocks_a_request_to_another_origin(
         "() => fetch('http://cdn.example.invalid/lib.js').then(() => 'loaded', () => 'blocked')"
     )
     assert outcome == "blocked"
+    with pytest.raises(AssertionError, match="requests outside"):
+        web_page.assert_clean()
     off_origin, _console = web_page.take_problems()
     assert off_origin == ["http://cdn.example.invalid/lib.js"]
 

@@ -82,7 +82,6 @@ export async function keyId(name, type, publicKey) {
  */
 export async function parseVerifierKey(vkey) {
   return runChecks(async (run) => {
-    if (vkey && typeof vkey === "object" && vkey.publicKey) return { key: vkey }; // parsed already
     const parts = typeof vkey === "string" ? vkey.trim().match(/^([^+]*)\+([^+]*)\+(.*)$/s) : null;
     if (!parts) run.fail("key", "a verifier key must look like NAME+KEYID+BASE64");
     const [, name, hexId, b64] = parts;
@@ -240,8 +239,8 @@ function isoTime(seconds) {
 /**
  * Verify a cosigned checkpoint against pinned keys:
  *
- *   logKey       the log's verifier key (string or parsed), type 0x01;
- *   witnessKeys  the witnesses' verifier keys, type 0x04 (may be empty);
+ *   logKey       the log's verifier key string, type 0x01;
+ *   witnessKeys  the witnesses' verifier key strings, type 0x04 (may be empty);
  *   quorum       how many of them must have cosigned (required; 0 must be asked for);
  *   origin       optional: the log the checkpoint must be for;
  *   notAfter     optional POSIX seconds: a cosignature dated later fails.
