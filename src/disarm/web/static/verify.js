@@ -123,15 +123,21 @@ function parsed(check, parse, describe) {
   }
 }
 
-function splitNoteOrThrow(note) {
-  if (note instanceof Uint8Array || note instanceof ArrayBuffer) {
+// Text from a string or UTF-8 bytes.
+function textOf(value, what) {
+  if (value instanceof Uint8Array || value instanceof ArrayBuffer) {
     try {
-      note = new TextDecoder("utf-8", { fatal: true }).decode(note);
+      return new TextDecoder("utf-8", { fatal: true }).decode(value);
     } catch {
-      throw new Failure("note is not valid UTF-8");
+      throw new Failure(`${what} is not valid UTF-8`);
     }
   }
-  if (typeof note !== "string") throw new Failure("note is missing");
+  if (typeof value !== "string") throw new Failure(`${what} is missing`);
+  return value;
+}
+
+function splitNoteOrThrow(input) {
+  const note = textOf(input, "note");
   if (CONTROL.test(note)) throw new Failure("note contains a control character other than newline");
   const cut = note.lastIndexOf("\n\n");
   if (cut < 0) throw new Failure("note has no blank line between its text and its signatures");
@@ -331,7 +337,7 @@ export async function verifyCheckpoint(note, { logKey, witnessKeys = [], quorum,
  */
 export async function verifyEntry({ checkpoint: note, entry, leafHash: given, index, proof, ...keys }) {
   return runChecks(async (run) => {
-    const cp = run.take(await verifyCheckpoint(note, keys)).checkpoint;
+    const { checkpoint: cp, cosigners } = run.take(await verifyCheckpoint(note, keys));
     let lh;
     if (entry !== undefined && entry !== null) {
       lh = await leafHash(entry);
@@ -344,7 +350,77 @@ export async function verifyEntry({ checkpoint: note, entry, leafHash: given, in
       run.pass("leaf hash", `leaf hash ${toHex(lh)} given (the entry itself was not checked)`);
     }
     run.take(await verifyInclusion({ leafHash: lh, index, size: cp.size, proof, root: cp.rootHash }));
-    return { checkpoint: cp, leafHash: toHex(lh) };
+    return { checkpoint: cp, cosigners, leafHash: toHex(lh) };
+  });
+}
+
+const BUNDLE_HEADER = "c2sp.org/tlog-proof@v1";
+
+/**
+ * Parse an offline proof bundle (c2sp.org/tlog-proof@v1, as `disarm log prove --out` writes
+ * it): header, optional "extra <base64 entry>", "index <n>", one base64 proof hash per line,
+ * an empty line, then the cosigned checkpoint note. Result values: `bundle: {entry (Uint8Array
+ * or null), index (decimal string), proof, note}`.
+ */
+export function parseProofBundle(text) {
+  return parsed("proof bundle", () => ({ bundle: parseBundleOrThrow(text) }), (v) =>
+    `entry ${v.bundle.index}, ${v.bundle.proof.length} proof hashes`,
+  );
+}
+
+function parseBundleOrThrow(input) {
+  const text = textOf(input, "proof bundle");
+  const cut = text.indexOf("\n\n");
+  if (cut < 0) throw new Failure("proof bundle has no empty line before the checkpoint");
+  const lines = text.slice(0, cut).split("\n");
+  const note = text.slice(cut + 2);
+  if (lines[0] !== BUNDLE_HEADER) {
+    throw new Failure(`proof bundle must start with the line ${BUNDLE_HEADER}`);
+  }
+  let at = 1;
+  let entry = null;
+  if (at < lines.length && lines[at].startsWith("extra ")) {
+    entry = fromBase64(lines[at].slice(6), "proof bundle: the extra (entry) line");
+    at += 1;
+  }
+  const index = at < lines.length && lines[at].match(/^index (0|[1-9][0-9]*)$/);
+  if (!index) {
+    throw new Failure("proof bundle has no 'index <n>' line (a decimal without leading zeroes)");
+  }
+  const proof = lines.slice(at + 1).map((line, i) => {
+    const hash = fromBase64(line, `proof bundle: inclusion proof line ${i + 1}`);
+    if (hash.length !== HASH_SIZE) {
+      throw new Failure(`proof bundle: inclusion proof line ${i + 1} is not a 32-byte hash`);
+    }
+    return hash;
+  });
+  if (proof.length > 64) {
+    throw new Failure(`proof bundle has ${proof.length} proof hashes, more than 64`);
+  }
+  splitNoteOrThrow(note); // the checkpoint must at least be a well-formed note
+  return { entry, index: index[1], proof, note };
+}
+
+/**
+ * Verify an offline proof bundle with pinned keys (options as verifyCheckpoint). `entry`, if
+ * given, must equal the bundle's entry; a bundle without an entry needs it.
+ */
+export async function verifyProofBundle(text, { entry, ...keys } = {}) {
+  return runChecks(async (run) => {
+    const { bundle } = run.take(parseProofBundle(text));
+    let data = bundle.entry;
+    if (entry !== undefined && entry !== null) {
+      const given = bytesOf(entry, "entry");
+      if (data && !equalBytes(data, given)) {
+        run.fail("entry", "the entry given differs from the entry in the bundle");
+      }
+      data = given;
+    }
+    if (!data) run.fail("entry", "the bundle carries no entry (no 'extra' line); give the entry");
+    const { index, proof, note } = bundle;
+    const checked = run.take(await verifyEntry({ checkpoint: note, entry: data, index, proof, ...keys }));
+    const { checkpoint, cosigners, leafHash: lh } = checked;
+    return { checkpoint, cosigners, leafHash: lh, index };
   });
 }
 
