@@ -92,7 +92,8 @@ _ALL = (
         "corrections of the Ivan-Stepanov fork of glasstone and consistent units",
         "surface bursts, 1 kt-100 Mt, a single effective wind 5-60 mph, smooth plane",
         "a mean-case pattern, not a prediction; contours typically 20-40 % shorter than "
-        "ENW Table 9.93; integral over the plane 0.93-0.99 of 2×10⁶ Y ff R/h·mi²",
+        "ENW Table 9.93; integral over the plane 0.69-1.0 of 2×10⁶ Y ff R/h·mi² "
+        "(0.93-0.99 at 10 kt-100 Mt and 15 mph)",
     ),
     ModelSource(
         "enw-table-9.93",

@@ -116,7 +116,7 @@ class Wseg10:
         """The model's integral of D_H+1 over the plane (Gy/s · m²), by 1-D quadrature.
 
         Crosswind, f_y integrates to α2(x); downwind, φ·g integrates to 1; so the total is
-        2×10⁶ Y ff ∫ φ g α2 dx, between 0.93 and 0.99 of 2×10⁶ Y ff R/h·mi².
+        2×10⁶ Y ff ∫ φ g α2 dx: 0.69-1.0 of 2×10⁶ Y ff R/h·mi² (see docs/effects.md).
         """
         x = np.linspace(-15.0 * self.l_mi, 25.0 * self.l_mi, 40001)
         integrand = self._downwind(x) * self._alpha2(x)
