@@ -14,6 +14,7 @@ from disarm.effects.casualties import ota_fractions, toon_sigma
 from disarm.effects.geo import from_wind_frame, to_latlon, to_local, to_wind_frame
 from disarm.effects.population import clark_scale, ground_ranges
 from disarm.effects.units import MILE_PER_HOUR, PSI
+from disarm.errors import BadInput
 
 
 def _uniform_grid(
@@ -114,7 +115,7 @@ def test_clark_city_holds_its_population() -> None:
     assert clark_scale(1_000_000) == pytest.approx(3_500, rel=0.01)
     centre = np.unravel_index(np.argmax(grid.counts), grid.counts.shape)
     assert abs(grid.lat[centre[0]] - 48.85) < 0.01 and abs(grid.lon[centre[1]] - 2.35) < 0.01
-    with pytest.raises(ValueError):
+    with pytest.raises(BadInput):
         clark_city(0, 0, 0, name="nowhere")
 
 
@@ -127,9 +128,9 @@ def test_frames_invert() -> None:
 
 
 def test_bad_bursts_are_refused() -> None:
-    with pytest.raises(ValueError, match="positive"):
+    with pytest.raises(BadInput, match="positive"):
         Burst(-1.0)
-    with pytest.raises(ValueError, match="below ground"):
+    with pytest.raises(BadInput, match="below ground"):
         Burst(10.0, -5.0)
-    with pytest.raises(ValueError, match="fission"):
+    with pytest.raises(BadInput, match="fission"):
         Burst(10.0, 0.0, 1.5)

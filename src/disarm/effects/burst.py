@@ -17,6 +17,7 @@ import numpy.typing as npt
 
 from disarm.effects import blast, casualties, fireball, radiation, thermal
 from disarm.effects.units import GRAY, PSI, REM, FloatArray, as_array
+from disarm.errors import BadInput
 
 IntArray = npt.NDArray[np.int64]
 
@@ -33,11 +34,11 @@ class Burst:
 
     def __post_init__(self) -> None:
         if not np.isfinite(self.yield_kt) or self.yield_kt <= 0:
-            raise ValueError(f"the yield must be positive, not {self.yield_kt} kt")
+            raise BadInput(f"the yield must be positive, not {self.yield_kt} kt")
         if not np.isfinite(self.height_m) or self.height_m < 0:
-            raise ValueError(f"the height of burst must not be below ground ({self.height_m} m)")
+            raise BadInput(f"the height of burst must not be below ground ({self.height_m} m)")
         if not 0 < self.fission_fraction <= 1:
-            raise ValueError("the fission fraction must be in (0, 1]")
+            raise BadInput("the fission fraction must be in (0, 1]")
 
     @property
     def contact(self) -> bool:

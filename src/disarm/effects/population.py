@@ -16,6 +16,7 @@ import numpy as np
 
 from disarm.effects.geo import to_latlon, to_local
 from disarm.effects.units import SQUARE_KILOMETRE, FloatArray
+from disarm.errors import BadInput
 
 __all__ = [
     "CLARK_CENTRAL_DENSITY",
@@ -40,9 +41,9 @@ class PopulationGrid:
 
     def __post_init__(self) -> None:
         if self.counts.shape != (self.lat.size, self.lon.size):
-            raise ValueError("counts must have one row per latitude and one column per longitude")
+            raise BadInput("counts must have one row per latitude and one column per longitude")
         if not np.all(np.isfinite(self.counts)) or np.any(self.counts < 0):
-            raise ValueError("population counts must be finite and not negative")
+            raise BadInput("population counts must be finite and not negative")
 
     @property
     def total(self) -> float:
@@ -78,7 +79,7 @@ def clark_city(
     the share of the population that Clark's model puts inside it.
     """
     if population <= 0:
-        raise ValueError("a city's population must be positive")
+        raise BadInput("a city's population must be positive")
     b = clark_scale(population)
     half = half_width_m if half_width_m is not None else 8.0 * b
     cell = cell_m if cell_m is not None else half / 40.0

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from disarm.effects.units import HOUR, FloatArray, as_array
+from disarm.errors import BadInput
 
 __all__ = ["DECAY_EXPONENT", "accumulated_dose", "dose_rate"]
 
@@ -33,7 +34,7 @@ def accumulated_dose(rate_h1_gy_s: Any, start_s: Any, end_s: Any = np.inf) -> Fl
     ta = as_array(start_s) / HOUR
     tb = as_array(end_s) / HOUR
     if np.any(ta <= 0) or np.any(tb < ta):
-        raise ValueError("the exposure must start after the burst and end after it starts")
+        raise BadInput("the exposure must start after the burst and end after it starts")
     power = 1.0 - DECAY_EXPONENT  # -0.2
     result: FloatArray = (
         as_array(rate_h1_gy_s) * HOUR * (ta**power - tb**power) / (DECAY_EXPONENT - 1.0)

@@ -34,6 +34,7 @@ from disarm.effects.units import (
     FloatArray,
     as_array,
 )
+from disarm.errors import BadInput
 
 __all__ = ["DEFAULT_SHEAR", "Wseg10", "wseg10"]
 
@@ -181,7 +182,7 @@ def wseg10(
 ) -> Wseg10:
     """Set up WSEG-10 for a surface burst of `yield_kt` in an effective wind `wind_m_s` (m/s)."""
     if yield_kt <= 0 or wind_m_s <= 0 or not 0 < fission_fraction <= 1 or shear_per_s < 0:
-        raise ValueError("WSEG-10 needs a positive yield and wind, 0 < ff <= 1 and shear >= 0")
+        raise BadInput("WSEG-10 needs a positive yield and wind, 0 < ff <= 1 and shear >= 0")
     y = yield_kt / MEGATON
     v = wind_m_s / MILE_PER_HOUR
     shear = shear_per_s / MPH_PER_KFT
