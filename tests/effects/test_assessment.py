@@ -134,3 +134,13 @@ def test_bad_bursts_are_refused() -> None:
         Burst(10.0, -5.0)
     with pytest.raises(BadInput, match="fission"):
         Burst(10.0, 0.0, 1.5)
+
+
+def test_a_surface_burst_warns_that_the_toon_model_was_fitted_to_air_bursts() -> None:
+    grid = clark_city(200_000, 46.2, 6.15, name="Test city")
+    low = assess(Burst(100.0, 0.0), lat=46.2, lon=6.15, population=grid)["casualties"]
+    high = assess(
+        Burst(100.0, optimum_height(5 * PSI, 100.0)[0]), lat=46.2, lon=6.15, population=grid
+    )["casualties"]
+    assert any("fitted to air bursts" in c for c in low["caveats"])
+    assert not any("fitted to air bursts" in c for c in high["caveats"])

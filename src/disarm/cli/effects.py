@@ -24,6 +24,7 @@ from disarm.cli.effects_inputs import (
 from disarm.cli.effects_plot import check_plot_path, write_map
 from disarm.cli.output import print_csv, print_json, print_table, stderr
 from disarm.effects import Burst, Wind, assess, clark_city, effects_at
+from disarm.effects.assessment import GENERAL_CAVEATS
 from disarm.effects.blast import optimum_height
 from disarm.effects.population import PopulationGrid
 from disarm.effects.sources import MODELS
@@ -245,6 +246,7 @@ def at_cmd(
                 "values": values,
                 "models": {r["quantity"]: r["model"] for r in rows},
                 "sources": [MODELS[k].as_dict() for k in used],
+                "caveats": list(GENERAL_CAVEATS),
             }
         )
         return

@@ -170,8 +170,17 @@ def casualty_estimate(
             "by_model": {"ota-1979-bands": totals["ota_injured"]},
             "note": "only the OTA bands estimate injuries",
         },
-        "caveats": [*grid.caveats, *CASUALTY_CAVEATS],
+        "caveats": [*grid.caveats, *CASUALTY_CAVEATS, *_burst_caveats(burst)],
     }
+
+
+def _burst_caveats(burst: Burst) -> list[str]:
+    if burst.height_m > float(blast.optimum_height(5.0 * PSI, burst.yield_kt)[0]) * 0.5:
+        return []
+    return [
+        "The Toon Gaussian was fitted to air bursts near the 5-psi optimum height; for a burst "
+        "this low, whose blast reaches less far, it overstates the deaths."
+    ]
 
 
 def assess(
