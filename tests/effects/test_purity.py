@@ -40,3 +40,8 @@ def test_core_module_does_no_io(path: Path) -> None:
 def test_the_core_has_modules_to_check() -> None:
     names = {p.stem for p in SOURCES}
     assert {"blast", "thermal", "radiation", "wseg10", "casualties", "population"} <= names
+
+
+def test_public_names_exist() -> None:
+    for name in disarm.effects.__all__:
+        assert hasattr(disarm.effects, name), name

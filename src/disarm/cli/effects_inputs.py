@@ -48,6 +48,7 @@ _SPEED_UNITS["kn"] = KNOT
 MAX_YIELD_KT = 100_000.0  # 100 Mt: above the largest device ever tested (Tsar Bomba ~50 Mt)
 MAX_LENGTH_M = 2.0e6
 MAX_CELLS = 25_000_000
+MAX_FILE_BYTES = 1 << 30
 
 
 def _parse(text: str, units: dict[str, float], what: str, default: str | None) -> float:
@@ -206,6 +207,8 @@ def read_population(path: Path) -> PopulationGrid:
     """A population grid (people per cell) from `.csv`, `.npy` + sidecar, or a GeoTIFF."""
     if not path.is_file():
         raise NotFound(f"the population grid {path} does not exist")
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise BadInput(f"the population grid {path} is larger than 1 GB; crop it around the target")
     suffix = path.suffix.lower()
     if suffix in (".tif", ".tiff"):
         data, geo = _read_tiff(path)
