@@ -75,14 +75,15 @@ def clark_city(
     """A city of `population` people spread by Clark's density around (lat0, lon0).
 
     The grid spans ±`half_width_m` (default 8 scale lengths, which holds 99.7 % of the people)
-    with square cells (default 1/40 of the half width); counts are scaled so that the grid holds
-    the share of the population that Clark's model puts inside it.
+    with square cells (default 1/200 of the half width: 190 m for 1.2 million people); counts
+    are scaled so that the grid holds the share of the population that Clark's model puts
+    inside it.
     """
     if population <= 0:
         raise BadInput("a city's population must be positive")
     b = clark_scale(population)
     half = half_width_m if half_width_m is not None else 8.0 * b
-    cell = cell_m if cell_m is not None else half / 40.0
+    cell = cell_m if cell_m is not None else half / 200.0
     n = int(np.ceil(half / cell))
     centres = (np.arange(-n, n) + 0.5) * cell
     r = np.hypot(centres[None, :], centres[:, None])
