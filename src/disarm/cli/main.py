@@ -7,6 +7,7 @@ from disarm.cli import (  # noqa: F401
     data,
     declare,
     demo,
+    effects,
     inspect,
     keys,
     log,
