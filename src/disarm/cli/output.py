@@ -15,19 +15,13 @@ import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 from rich.table import Table
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 stdout = Console(soft_wrap=True)
 stderr = Console(stderr=True, soft_wrap=True)
@@ -35,8 +29,9 @@ stderr = Console(stderr=True, soft_wrap=True)
 
 def to_jsonable(value: Any) -> Any:
     """Convert dates, paths, bytes, enums, dataclasses and pydantic models for JSON."""
-    if isinstance(value, BaseModel):
-        return to_jsonable(value.model_dump(mode="json"))
+    model_dump = getattr(value, "model_dump", None)
+    if callable(model_dump) and not isinstance(value, type):  # a pydantic model
+        return to_jsonable(model_dump(mode="json"))
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return to_jsonable(dataclasses.asdict(value))
     if isinstance(value, Mapping):
@@ -126,6 +121,15 @@ def _columns(rows: Iterable[Mapping[str, Any]]) -> list[str]:
 @contextmanager
 def progress(enabled: bool = True) -> Iterator[Progress]:
     """A progress bar on stderr (hidden when stderr is not a terminal or when disabled)."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
     bar = Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
