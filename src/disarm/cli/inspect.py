@@ -274,7 +274,10 @@ def custody_command(
     as_of: str | None = typer.Option(
         None,
         "--as-of",
-        help="Check the unverified interval up to this time (ISO 8601, with offset).",
+        help=(
+            "Check the unverified interval up to this time (ISO 8601, with offset); "
+            "default: the time of the last event in the file."
+        ),
     ),
     as_json: bool = JSON_OPT,
 ) -> None:
