@@ -38,9 +38,8 @@ def _mib(n: int) -> str:
     return f"{n / (1024 * 1024):g} MiB"
 
 
-def read_bytes(path: Path | str, what: str = "input", *, limit: int = MAX_INPUT_BYTES) -> bytes:
-    """Read a regular file of at most `limit` bytes; anything else is a one-sentence error."""
-    path = Path(path)
+def _open_regular(path: Path, what: str, limit: int) -> int:
+    """An open descriptor on `path`, checked to be a regular file of at most `limit` bytes."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
@@ -49,16 +48,35 @@ def read_bytes(path: Path | str, what: str = "input", *, limit: int = MAX_INPUT_
         raise BadInput(f"{what} {path} is a directory, not a file") from None
     except OSError as exc:
         raise BadInput(f"cannot read {what} file {path}: {exc.strerror or exc}") from None
+    info = os.fstat(fd)
+    problem = None
+    if stat.S_ISDIR(info.st_mode):
+        problem = f"{what} {path} is a directory, not a file"
+    elif not stat.S_ISREG(info.st_mode):
+        problem = f"{what} {path} is not a regular file (a device, pipe or socket)"
+    elif info.st_size > limit:
+        problem = (
+            f"{what} file {path} is {_mib(info.st_size)}, more than the limit of {_mib(limit)}"
+        )
+    if problem is not None:
+        os.close(fd)
+        raise BadInput(problem)
+    return fd
+
+
+def check_file(path: Path | str, what: str = "input", *, limit: int = MAX_INPUT_BYTES) -> None:
+    """Check, without reading it, that `path` is a regular file within the size limit.
+
+    For inputs that a library opens by name (pandas, the log store).
+    """
+    os.close(_open_regular(Path(path), what, limit))
+
+
+def read_bytes(path: Path | str, what: str = "input", *, limit: int = MAX_INPUT_BYTES) -> bytes:
+    """Read a regular file of at most `limit` bytes; anything else is a one-sentence error."""
+    path = Path(path)
+    fd = _open_regular(path, what, limit)
     try:
-        info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise BadInput(f"{what} {path} is a directory, not a file")
-        if not stat.S_ISREG(info.st_mode):
-            raise BadInput(f"{what} {path} is not a regular file (a device, pipe or socket)")
-        if info.st_size > limit:
-            raise BadInput(
-                f"{what} file {path} is {_mib(info.st_size)}, more than the limit of {_mib(limit)}"
-            )
         chunks: list[bytes] = []
         size = 0
         while size <= limit:

@@ -29,6 +29,14 @@ class _RootGroup(TyperGroup):
                 raise
             typer.echo(f"error: {exc.diagnostics()}", err=True)
             ctx.exit(exc.exit_code)
+        except RecursionError:
+            # A safety net: every reader bounds nesting itself (disarm.io), naming its input.
+            if _state["verbose"]:
+                raise
+            typer.echo(
+                "error: an input is nested too deeply to read (see docs/limits.md)", err=True
+            )
+            ctx.exit(2)
 
 
 app = typer.Typer(

@@ -33,6 +33,7 @@ from disarm.crypto.commitments import Item
 from disarm.crypto.escrow import EscrowOpening
 from disarm.crypto.reveal import RevealKind
 from disarm.errors import BadInput, NotFound
+from disarm.io import read_text
 from disarm.service import escrow as esc
 
 ITEM_COLUMNS = ["id", "category", "region", "status"]
@@ -40,12 +41,7 @@ COUNT_COLUMNS = ["category", "count"]
 
 
 def _rows(path: Path, columns: list[str], what: str) -> list[dict[str, str]]:
-    try:
-        text = path.read_text("utf-8-sig")
-    except FileNotFoundError as exc:
-        raise NotFound(f"{what} {path} does not exist") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BadInput(f"cannot read {what} {path}: {exc}") from exc
+    text = read_text(path, what).removeprefix("\ufeff")
     reader = csv.DictReader(io.StringIO(text))
     if reader.fieldnames is None or [f.strip() for f in reader.fieldnames] != columns:
         raise BadInput(
@@ -183,7 +179,7 @@ def reveal(
     ids: list[str] = []
     if select is not None:
         try:
-            ids = [x.strip() for x in select.read_text("utf-8").splitlines() if x.strip()]
+            ids = [x.strip() for x in read_text(select, "selection").splitlines() if x.strip()]
         except FileNotFoundError as exc:
             raise NotFound(f"selection file {select} does not exist") from exc
     kind = (

@@ -21,7 +21,7 @@ from disarm.inspect.custody import ALLOWED, validate_custody
 from disarm.inspect.custody_events import IPNDV_STEPS, State, parse_events
 from disarm.inspect.record import make_record, verify_selection
 from disarm.inspect.selection import Population, population_list, population_range
-from disarm.io import PRIVATE, read_text, write_atomic
+from disarm.io import PRIVATE, read_json, read_text, write_atomic
 
 if TYPE_CHECKING:
     pass
@@ -128,11 +128,7 @@ def verify_selection_command(
 
     Without --key the record's own key is used, which proves only that the record is
     self-consistent; pass the log's key to check the checkpoint came from the log."""
-    text = read_text(record_path, "selection record")
-    try:
-        record = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise BadInput(f"selection record {record_path} is not JSON: {exc.msg}") from None
+    record = read_json(record_path, "selection record")
     verified = verify_selection(record, trusted_key=key, min_tree_size=min_tree_size)
     signed = (
         "by your key"

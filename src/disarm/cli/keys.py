@@ -22,7 +22,8 @@ from disarm.cli.output import emit, print_json
 from disarm.crypto.registry import Role
 from disarm.crypto.statements import check_party_id, check_time, key_id
 from disarm.errors import BadInput, NotFound
-from disarm.io import write_private
+from disarm.io import read_json as bounded_read_json
+from disarm.io import read_text, write_private
 from disarm.service import registry as svc
 from disarm.service.logbook import Logbook
 from disarm.store import TiledLog, create_log, is_postgres_url, open_log
@@ -43,12 +44,7 @@ write_secret_file = write_private
 
 
 def read_json(path: Path, what: str) -> Any:
-    try:
-        return json.loads(path.read_text("utf-8"))
-    except FileNotFoundError as exc:
-        raise NotFound(f"{what} {path} does not exist") from exc
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BadInput(f"{what} {path} is not valid JSON: {exc}") from exc
+    return bounded_read_json(path, what, limit=1 << 20)
 
 
 def load_signer(path: Path) -> svc.Signer:
@@ -116,7 +112,7 @@ def _log_signer(target: str, log_key: Path | None) -> NoteSigner | None:
     if path is None:
         return None
     try:
-        return NoteSigner.from_key_string(path.read_text("utf-8").strip())
+        return NoteSigner.from_key_string(read_text(path, "key file", limit=1 << 20).strip())
     except FileNotFoundError as exc:
         raise NotFound(f"log signing key {path} does not exist") from exc
     except (OSError, UnicodeDecodeError, ValueError) as exc:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -13,6 +12,7 @@ from rich.markup import escape
 from disarm.cli.app import app, group
 from disarm.cli.output import emit, print_json, stderr, stdout
 from disarm.errors import BadInput
+from disarm.io import check_file, read_json
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -156,10 +156,7 @@ TABLE_COLUMNS = [
 def _baselines(path: Path | None) -> dict[str, dict[str, float]] | None:
     if path is None:
         return None
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BadInput(f"cannot read baselines: {exc}", source=str(path)) from None
+    data = read_json(path, "baselines")
     ok = isinstance(data, dict) and all(
         isinstance(v, dict)
         and all(isinstance(x, int | float) and not isinstance(x, bool) for x in v.values())
@@ -176,6 +173,7 @@ def _declarations(programme: Programme, programme_name: str, path: Path | None) 
     from disarm.rules import load_declarations
 
     if path is not None:
+        check_file(path, "declarations")
         return load_declarations(path, programme=programme)
     if programme_name == "new-start":
         from disarm.data import new_start_declarations

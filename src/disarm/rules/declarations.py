@@ -81,6 +81,9 @@ def _read_jsonl(path: Path, label: str) -> pd.DataFrame:
             except json.JSONDecodeError as exc:
                 problems.append(f"line {number}: not valid JSON ({exc.msg})")
                 continue
+            except RecursionError:
+                problems.append(f"line {number}: nested too deeply")
+                continue
             if not isinstance(record, dict):
                 problems.append(f"line {number}: expected a JSON object")
                 continue
