@@ -22,7 +22,7 @@ from disarm.errors import BadInput, NotFound
 
 __all__ = ["default_checks", "demo_key_files", "load_cosigned", "verify_directory"]
 
-_NOTE_NAME = re.compile(r"^(\d{12})\.note$")
+_NOTE_NAME = re.compile(r"(\d{12})\.note", re.ASCII)
 
 
 def demo_key_files() -> KeyFiles:
@@ -39,7 +39,7 @@ def load_cosigned(root: Path) -> list[CosignedNote]:
     notes = []
     for path in sorted(folder.iterdir()):
         rel = path.relative_to(root).as_posix()
-        if not path.is_file() or not _NOTE_NAME.match(path.name):
+        if not path.is_file() or not _NOTE_NAME.fullmatch(path.name):
             raise Mismatch(
                 "unexpected file among the cosigned checkpoints",
                 file=rel,

@@ -22,6 +22,7 @@ from disarm.inspect.custody_events import IPNDV_STEPS, State, parse_events
 from disarm.inspect.record import make_record, verify_selection
 from disarm.inspect.selection import Population, population_list, population_range
 from disarm.io import PRIVATE, read_json, read_text, write_atomic
+from disarm.model.identifiers import ASCII_SPACE, check_identifier
 
 if TYPE_CHECKING:
     pass
@@ -281,9 +282,9 @@ def custody_command(
     parsed = parse_events(read_text(events, "events"), source=str(events))
     inventory = None
     if items is not None:
-        inventory = {
-            line.strip() for line in read_text(items, "items").splitlines() if line.strip()
-        }
+        lines = read_text(items, "items").splitlines()
+        ids = [x.strip(ASCII_SPACE) for x in lines if x.strip(ASCII_SPACE)]
+        inventory = {check_identifier(i, f"item in {items}:") for i in ids}
     limit = None
     if max_unverified is not None:
         if not max_unverified > 0:
