@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Mapping
 from pathlib import Path
@@ -18,6 +17,7 @@ from disarm.data.treaties import STATUS_DATES
 from disarm.errors import BadInput
 from disarm.io import write_atomic
 from disarm.model.quantity import Quantity
+from disarm.render.csv import frame_csv
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -207,9 +207,7 @@ def new_start(
 
 def to_csv(df: pd.DataFrame) -> str:
     """Tidy declarations as CSV text (ISO dates)."""
-    buf = io.StringIO()
-    df.to_csv(buf, index=False, lineterminator="\n")
-    return buf.getvalue()
+    return frame_csv(df)
 
 
 def to_jsonl(df: pd.DataFrame) -> str:

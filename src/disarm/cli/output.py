@@ -5,7 +5,6 @@ Data goes to stdout; messages and progress go to stderr.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import datetime as dt
 import enum
@@ -19,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
+
+from disarm.render.csv import write_rows
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -72,10 +73,15 @@ def _cell(value: Any) -> str:
 
 def print_csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = None) -> None:
     cols = list(columns) if columns is not None else _columns(rows)
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(cols)
-    for row in rows:
-        writer.writerow([_cell(row.get(c)) for c in cols])
+    write_rows(sys.stdout, cols, ([_csv_cell(row.get(c)) for c in cols] for row in rows))
+
+
+def _csv_cell(value: Any) -> Any:
+    """Numbers stay numbers in CSV (so that `-5` is a value, not text to neutralise)."""
+    plain = to_jsonable(value)
+    if isinstance(plain, int | float) and not isinstance(plain, bool):
+        return plain
+    return _cell(value)
 
 
 def print_table(

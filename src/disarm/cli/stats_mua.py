@@ -17,6 +17,7 @@ from disarm.cli.output import dumps, print_csv, print_json, print_table, progres
 from disarm.cli.stats import stats_app
 from disarm.errors import BadInput
 from disarm.io import parse_yaml, read_bytes, read_text, write_atomic, write_atomic_with
+from disarm.render.csv import frame_csv
 from disarm.stats.constants import SIGNIFICANT_QUANTITIES, detection_factor, significant_quantity
 
 if TYPE_CHECKING:
@@ -227,7 +228,7 @@ def plan_cmd(
         labels = [f"period_{i + 1}" for i in range(area.periods)]
         frame = pd.DataFrame(plan.covariance, columns=labels)
         frame.insert(0, "period", np.arange(1, area.periods + 1))
-        write_atomic_with(covariance, lambda tmp: frame.to_csv(tmp, index=False))
+        write_atomic(covariance, frame_csv(frame))
         stderr.print(f"covariance written to {covariance}")
     if as_json:
         print_json(plan_dict(plan))
@@ -309,7 +310,7 @@ def simulate_cmd(
         _write_json(out, doc)
     if times is not None:
         frame = pd.DataFrame(detection_time_rows(result))
-        write_atomic_with(times, lambda tmp: frame.to_csv(tmp, index=False))
+        write_atomic(times, frame_csv(frame))
         stderr.print(f"detection times written to {times}")
     if plot is not None:
         page = result.outcome("page-sitmuf")
