@@ -25,6 +25,10 @@ if TYPE_CHECKING:
     from rich.progress import Progress
 
 stdout = Console(soft_wrap=True)
+#: The widest line a table piped to a file may have before its cells wrap.
+PIPED_WIDTH = 1_000
+if not stdout.is_terminal:
+    stdout.width = PIPED_WIDTH
 stderr = Console(stderr=True, soft_wrap=True)
 
 
@@ -96,6 +100,10 @@ def print_table(
         table.add_column(c, overflow="fold")
     for row in rows:
         table.add_row(*(_cell(row.get(c)) for c in cols))
+    # On a terminal the table fits the window; piped to a file or a program it keeps its
+    # natural width, so that no cell is wrapped in the middle of a word at 80 columns.
+    if not stdout.is_terminal:
+        stdout.width = PIPED_WIDTH
     stdout.print(table)
 
 
