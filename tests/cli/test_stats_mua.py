@@ -141,7 +141,7 @@ def write_area(tmp_path: Path, **over: object) -> str:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["plan", "missing.yaml"], "not found"),
+        (["plan", "missing.yaml"], "does not exist"),
         (["simulate", "{zero}", "-n", "10", "--no-progress"], "singular"),
         (["simulate", "{leak}", "-n", "10", "--no-progress"], "unbalanced series"),
         (["simulate", "{store}", "-n", "10", "--pattern", "abrupt", "--period", "99"], "period"),
@@ -151,7 +151,10 @@ def write_area(tmp_path: Path, **over: object) -> str:
         (["evaluate", "{store}", "--flows", "{negflows}", "--inventories", "{inv}"], "negative"),
         (["evaluate", "{store}", "--flows", "{shortflows}", "--inventories", "{inv}"], "whole"),
         (["evaluate", "{store}", "--flows", "{flows}", "--inventories", "{badgrid}"], "time grid"),
-        (["evaluate", "{store}", "--flows", "{flows}", "--inventories", "x.parquet"], "not found"),
+        (
+            ["evaluate", "{store}", "--flows", "{flows}", "--inventories", "x.parquet"],
+            "does not exist",
+        ),
         (["plan", "{broken}"], "YAML"),
     ],
 )

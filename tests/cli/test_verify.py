@@ -109,9 +109,23 @@ def test_found_item(cli: Any, env: dict[str, str]) -> None:
     assert out["kind"] == "hidden-item"
     assert [e["index"] for e in out["evidence"]] == [int(env["decl"]), int(env["reveal"])]
     r = cli(*base, "--id", "W9", "--category", "warhead", "--region", "south", *tail)
-    assert r.exit_code == 0 and json.loads(r.stdout)["status"] == "consistent-or-undecided"
+    out = json.loads(r.stdout)
+    assert r.exit_code == 0 and out["status"] == "undecided"
+    assert "region 'south' is not revealed yet" in out["reason"]
     r = cli(*base, "--id", "W1", "--category", "warhead", "--region", "north", *tail)
-    assert r.exit_code == 0
+    out = json.loads(r.stdout)
+    assert r.exit_code == 0 and out["status"] == "confirmed"
+    assert f"fully revealed at log index {env['reveal']}" in out["reason"]
+    r = cli(*base[:-2], "--declaration", "999", "--id", "W1", "--category", "warhead",
+            "--region", "north", *tail)  # fmt: skip
+    assert r.exit_code == 2 and "log index 999 is out of range" in r.stderr
+
+
+@pytest.mark.parametrize("what", ["statement", "declaration", "reveal"])
+def test_index_out_of_range(cli: Any, env: dict[str, str], what: str) -> None:
+    r = verify(cli, env, what, "999")
+    assert r.exit_code == 2
+    assert "log index 999 is out of range: the log holds entries 0 to" in r.stderr
 
 
 def test_trust_from_environment(cli: Any, env: dict[str, str], monkeypatch: Any) -> None:

@@ -25,11 +25,8 @@ from disarm.errors import BadInput
 
 from .helpers import CTX, declare, items, seeded
 
-names = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zs", "Zl", "Zp")),
-    min_size=1,
-    max_size=8,
-)
+# Names are identifiers (docs/glossary.md): ASCII, a letter or digit first.
+names = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._:@/-]{0,7}", fullmatch=True)
 
 
 @st.composite

@@ -180,7 +180,9 @@ def test_checkpoint_is_parsed_strictly_when_keyed() -> None:
     not_a_checkpoint = sign_note("hello\n", [Signer.from_key_string(SK)])
     with pytest.raises(BadInput):
         make_record(population_range(5), 1, not_a_checkpoint, key=VK)
-    unkeyed = make_record(population_range(5), 1, not_a_checkpoint)
-    assert unkeyed["checkpoint"]["tree_size"] is None
-    with pytest.raises(BadInput, match="not a C2SP checkpoint"):
+    # Unkeyed, the note is not verified but must still be a whole checkpoint (issue 14: a
+    # truncated or foreign text would silently give another seed).
+    with pytest.raises(BadInput, match="not a signed C2SP checkpoint"):
+        make_record(population_range(5), 1, not_a_checkpoint)
+    with pytest.raises(BadInput, match="not a signed C2SP checkpoint"):
         make_record(population_range(5), 1, not_a_checkpoint, min_tree_size=1)

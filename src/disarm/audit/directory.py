@@ -6,6 +6,7 @@ The layout (file names, key files, the log's place) is the demo's contract,
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,11 +19,11 @@ from disarm.audit.runner import AuditReport, Progress, run_checks
 from disarm.audit.statement_checks import EscrowCheck, StatementsCheck
 from disarm.audit.trust import parse_genesis_key, parse_log_key, parse_witness_key
 from disarm.demo import statements as demo
-from disarm.errors import BadInput, NotFound
+from disarm.errors import BadInput, NotFound, VerificationError
 
 __all__ = ["default_checks", "demo_key_files", "load_cosigned", "verify_directory"]
 
-_NOTE_NAME = re.compile(r"^(\d{12})\.note$")
+_NOTE_NAME = re.compile(r"(\d{12})\.note", re.ASCII)
 
 
 def demo_key_files() -> KeyFiles:
@@ -39,7 +40,7 @@ def load_cosigned(root: Path) -> list[CosignedNote]:
     notes = []
     for path in sorted(folder.iterdir()):
         rel = path.relative_to(root).as_posix()
-        if not path.is_file() or not _NOTE_NAME.match(path.name):
+        if not path.is_file() or not _NOTE_NAME.fullmatch(path.name):
             raise Mismatch(
                 "unexpected file among the cosigned checkpoints",
                 file=rel,
@@ -93,6 +94,20 @@ def parse_pins(genesis_key: str | None, log_key: str | None, witness_keys: Seque
     )
 
 
+def _refuse_links(root: Path) -> None:
+    """A verified directory holds only regular files and directories: a symbolic link could
+    make a check read a file outside it (a private key as `keys/inspectorate.pub`)."""
+    for folder, dirs, files in os.walk(root):
+        for name in sorted(dirs + files):
+            path = Path(folder, name)
+            if path.is_symlink():
+                rel = path.relative_to(root).as_posix()
+                raise VerificationError(
+                    f"{rel} is a symbolic link; a verified directory holds only regular files "
+                    "and directories (the link is not followed)"
+                )
+
+
 def verify_directory(
     root: Path,
     *,
@@ -110,6 +125,7 @@ def verify_directory(
         raise BadInput(f"{root} is not a directory")
     if quorum is not None and quorum < 0:
         raise BadInput(f"--quorum {quorum} must be at least 0")
+    _refuse_links(root)
     pins = parse_pins(genesis_key, log_key, witness_keys)
     with AuditContext(root, log_dir=demo.LOG_DIR, quorum=quorum) as ctx:
         return run_checks(

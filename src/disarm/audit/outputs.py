@@ -96,6 +96,19 @@ class InventoryCheck:
                     expected="only the files the demo writes",
                 )
             files += 1
+        for path in sorted(ctx.root.rglob("*")):
+            rel = path.relative_to(ctx.root).as_posix()
+            in_log = (rel + "/").startswith(ctx.log_dir + "/")  # its layout: the storage check
+            if (
+                path.is_dir()
+                and not in_log
+                and not any(c.startswith(rel + "/") for c in ctx.covered)
+            ):
+                raise Mismatch(
+                    "a directory no check verified (empty, or not part of the demo's output)",
+                    file=rel + "/",
+                    expected="only the directories the demo writes",
+                )
         missing = sorted(r for r in ctx.covered if not (ctx.root / Path(r)).is_file())
         if missing:
             raise Mismatch("a verified file disappeared during the run", file=missing[0])

@@ -82,7 +82,8 @@ def parse_genesis_key(text: str, what: str = "genesis key") -> bytes:
     try:
         key = bytes.fromhex(text.strip())
     except ValueError:
-        raise BadInput(f"{what} is not hex: {text[:80]!r}") from None
+        # Never echo the text: a mistaken or planted file may hold a private key.
+        raise BadInput(f"{what} is not hex ({len(text)} characters; not shown)") from None
     if len(key) != 32:
         raise BadInput(f"{what} must be 32 bytes (64 hex digits), not {len(key)}")
     if key.hex() != text.strip():

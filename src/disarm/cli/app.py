@@ -6,6 +6,7 @@ Command modules import `app` (or a group registered on it) and add their command
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -29,6 +30,18 @@ class _RootGroup(TyperGroup):
                 raise
             typer.echo(f"error: {exc.diagnostics()}", err=True)
             ctx.exit(exc.exit_code)
+        except BrokenPipeError:
+            # The reader went away (`disarm ... | head`): stop quietly, successfully.
+            quiet_stdout()
+            ctx.exit(0)
+        except RecursionError:
+            # A safety net: every reader bounds nesting itself (disarm.io), naming its input.
+            if _state["verbose"]:
+                raise
+            typer.echo(
+                "error: an input is nested too deeply to read (see docs/limits.md)", err=True
+            )
+            ctx.exit(2)
 
 
 app = typer.Typer(
@@ -63,6 +76,17 @@ def _root(
 ) -> None:
     """disarm: programme engine, transparency log, escrowed declarations, inspections."""
     _state["verbose"] = verbose
+
+
+def quiet_stdout() -> None:
+    """Point stdout at /dev/null so that flushing it at exit raises no second BrokenPipeError."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor (a test runner's buffer)
+        pass
+    finally:
+        os.close(devnull)
 
 
 def group(name: str, help_text: str) -> typer.Typer:

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import io
 import json
-import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import typer
 
 from disarm import data as bundled
@@ -20,7 +16,12 @@ from disarm.data.nuclear_forces import normalise_source
 from disarm.data.treaties import STATUS_DATES
 from disarm.data.treaty_timeline import LAST_DATE
 from disarm.errors import BadInput
+from disarm.io import write_atomic
 from disarm.model.quantity import Quantity
+from disarm.render.csv import frame_csv
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 data_app = group(
     "data", "Bundled public data: world nuclear forces, New START exchanges, treaty status."
@@ -30,34 +31,8 @@ JSON_OPT = typer.Option(False, "--json", help="Print JSON (a list of objects) in
 CSV_OPT = typer.Option(False, "--csv", help="Print CSV instead of a table.")
 
 
-def write_text_atomic(path: Path, text: str, *, mode: int = 0o644) -> None:
-    """Write `text` to `path` atomically (temp file in the same directory, fsync, replace).
-
-    The file gets permission bits `mode` (reports and data are not secret).
-    """
-    path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():
-        raise BadInput(f"cannot write {path}: directory {directory} does not exist")
-    if path.is_dir():
-        raise BadInput(f"cannot write {path}: it is a directory")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    except OSError as exc:
-        raise BadInput(f"cannot write {path}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise BadInput(f"cannot write {path}: {exc.strerror or exc}") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+#: Kept for the command modules that import it from here; the one helper is `disarm.io`.
+write_text_atomic = write_atomic
 
 
 def records(df: pd.DataFrame, *, as_json: bool) -> list[dict[str, Any]]:
@@ -69,6 +44,8 @@ def records(df: pd.DataFrame, *, as_json: bool) -> list[dict[str, Any]]:
 
 
 def _value(v: Any, as_json: bool) -> Any:
+    import pandas as pd
+
     if isinstance(v, Quantity):
         return v.to_json() if as_json else v.text
     if isinstance(v, float) and pd.isna(v):
@@ -282,9 +259,7 @@ def new_start(
 
 def to_csv(df: pd.DataFrame) -> str:
     """Tidy declarations as CSV text (ISO dates)."""
-    buf = io.StringIO()
-    df.to_csv(buf, index=False, lineterminator="\n")
-    return buf.getvalue()
+    return frame_csv(df)
 
 
 def to_jsonl(df: pd.DataFrame) -> str:

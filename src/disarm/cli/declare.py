@@ -32,7 +32,9 @@ from disarm.cli.output import print_json
 from disarm.crypto.commitments import Item
 from disarm.crypto.escrow import EscrowOpening
 from disarm.crypto.reveal import RevealKind
-from disarm.errors import BadInput, NotFound
+from disarm.errors import BadInput
+from disarm.io import parse_csv, read_text
+from disarm.model.identifiers import ASCII_SPACE, check_identifier
 from disarm.service import escrow as esc
 
 ITEM_COLUMNS = ["id", "category", "region", "status"]
@@ -40,12 +42,8 @@ COUNT_COLUMNS = ["category", "count"]
 
 
 def _rows(path: Path, columns: list[str], what: str) -> list[dict[str, str]]:
-    try:
-        text = path.read_text("utf-8-sig")
-    except FileNotFoundError as exc:
-        raise NotFound(f"{what} {path} does not exist") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BadInput(f"cannot read {what} {path}: {exc}") from exc
+    text = read_text(path, what).removeprefix("\ufeff")
+    parse_csv(text, f"{what} {path}")  # a malformed file is one sentence, not csv.Error
     reader = csv.DictReader(io.StringIO(text))
     if reader.fieldnames is None or [f.strip() for f in reader.fieldnames] != columns:
         raise BadInput(
@@ -182,10 +180,12 @@ def reveal(
     op = EscrowOpening.from_json(read_json(opening, "opening file"))
     ids: list[str] = []
     if select is not None:
-        try:
-            ids = [x.strip() for x in select.read_text("utf-8").splitlines() if x.strip()]
-        except FileNotFoundError as exc:
-            raise NotFound(f"selection file {select} does not exist") from exc
+        lines = read_text(select, "selection").splitlines()
+        ids = [
+            check_identifier(x.strip(ASCII_SPACE), f"item in {select}:")
+            for x in lines
+            if x.strip(ASCII_SPACE)
+        ]
     kind = (
         RevealKind.REGION
         if region is not None

@@ -7,23 +7,25 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import secrets
-import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from disarm.cli.app import group
 from disarm.cli.output import emit, print_json, stderr, stdout, to_jsonable
-from disarm.errors import BadInput, NotFound
+from disarm.errors import BadInput
 from disarm.inspect.commit_reveal import check_party, commitment
 from disarm.inspect.custody import ALLOWED, validate_custody
 from disarm.inspect.custody_events import IPNDV_STEPS, State, parse_events
-from disarm.inspect.plan import parse_sites, plan_inspections
 from disarm.inspect.record import make_record, verify_selection
 from disarm.inspect.selection import Population, population_list, population_range
+from disarm.io import PRIVATE, read_json, read_text, write_atomic
+from disarm.model.identifiers import ASCII_SPACE, check_identifier
+
+if TYPE_CHECKING:
+    pass
 
 inspect_app = group(
     "inspect", "Inspections: verifiable random selection, plans with detection probabilities."
@@ -32,38 +34,6 @@ inspect_app = group(
 JSON_OPT = typer.Option(
     False, "--json", help="Print JSON (shapes in docs/inspections.md) instead of text or a table."
 )
-
-
-def read_text(path: Path, what: str) -> str:
-    """A UTF-8 text file, or a clear error naming it."""
-    try:
-        return Path(path).read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        raise NotFound(f"{what} file {path} does not exist") from None
-    except IsADirectoryError:
-        raise BadInput(f"{what} {path} is a directory, not a file") from None
-    except UnicodeDecodeError:
-        raise BadInput(f"{what} file {path} is not UTF-8 text") from None
-    except OSError as exc:
-        raise BadInput(f"cannot read {what} file {path}: {exc.strerror}") from None
-
-
-def write_atomic(path: Path, text: str, *, mode: int = 0o644) -> None:
-    """Write a file atomically: temp file in the same directory, fsync, chmod, replace."""
-    directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():
-        raise BadInput(f"cannot write {path}: directory {directory} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _pairs(values: list[str], what: str) -> dict[str, bytes]:
@@ -159,11 +129,7 @@ def verify_selection_command(
 
     Without --key the record's own key is used, which proves only that the record is
     self-consistent; pass the log's key to check the checkpoint came from the log."""
-    text = read_text(record_path, "selection record")
-    try:
-        record = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise BadInput(f"selection record {record_path} is not JSON: {exc.msg}") from None
+    record = read_json(record_path, "selection record")
     verified = verify_selection(record, trusted_key=key, min_tree_size=min_tree_size)
     signed = (
         "by your key"
@@ -207,7 +173,7 @@ def commit_command(
         if out is None:
             raise BadInput("a generated contribution is secret until the reveal: give --out FILE")
         value = secrets.token_bytes(32)
-        write_atomic(out, value.hex() + "\n", mode=0o600)
+        write_atomic(out, value.hex() + "\n", mode=PRIVATE)
         stderr.print(f"contribution written to {out} (keep it secret until the reveal)")
     else:
         try:
@@ -239,6 +205,8 @@ def plan_command(
 ) -> None:
     """Spread a year's quota of inspections over sites; report the worst-case detection
     probability against the evader's best placement of the falsified items."""
+    from disarm.inspect.plan import parse_sites, plan_inspections
+
     plan = plan_inspections(
         parse_sites(read_text(sites, "sites"), source=str(sites)),
         quota,
@@ -303,7 +271,10 @@ def custody_command(
     as_of: str | None = typer.Option(
         None,
         "--as-of",
-        help="Check the unverified interval up to this time (ISO 8601, with offset).",
+        help=(
+            "Check the unverified interval up to this time (ISO 8601, with offset); "
+            "default: the time of the last event in the file."
+        ),
     ),
     as_json: bool = JSON_OPT,
 ) -> None:
@@ -311,9 +282,9 @@ def custody_command(
     parsed = parse_events(read_text(events, "events"), source=str(events))
     inventory = None
     if items is not None:
-        inventory = {
-            line.strip() for line in read_text(items, "items").splitlines() if line.strip()
-        }
+        lines = read_text(items, "items").splitlines()
+        ids = [x.strip(ASCII_SPACE) for x in lines if x.strip(ASCII_SPACE)]
+        inventory = {check_identifier(i, f"item in {items}:") for i in ids}
     limit = None
     if max_unverified is not None:
         if not max_unverified > 0:

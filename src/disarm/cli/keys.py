@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import secrets
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,6 +22,8 @@ from disarm.cli.output import emit, print_json
 from disarm.crypto.registry import Role
 from disarm.crypto.statements import check_party_id, check_time, key_id
 from disarm.errors import BadInput, NotFound
+from disarm.io import read_json as bounded_read_json
+from disarm.io import read_text, write_private
 from disarm.service import registry as svc
 from disarm.service.logbook import Logbook
 from disarm.store import TiledLog, create_log, is_postgres_url, open_log
@@ -38,38 +39,12 @@ KEY_VERSION = "disarm.key/v1"
 # -- shared helpers for the crypto commands (also used by `declare` and `verify`) --------------
 
 
-def write_secret_file(path: Path, data: bytes) -> None:
-    """Write `data` to a new file with mode 0600, atomically; never overwrite an existing file."""
-    if path.exists():
-        raise BadInput(f"{path} already exists; refusing to overwrite a secret file")
-    if not path.parent.is_dir():
-        raise NotFound(f"directory {path.parent} does not exist", source=str(path))
-    tmp = path.parent / f".{path.name}.{secrets.token_hex(8)}.tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.link(tmp, path)  # fails if `path` appeared meanwhile: no overwrite
-    except FileExistsError as exc:
-        raise BadInput(f"{path} already exists; refusing to overwrite a secret file") from exc
-    finally:
-        tmp.unlink(missing_ok=True)
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+#: Kept for the command modules that import it from here; the one helper is `disarm.io`.
+write_secret_file = write_private
 
 
 def read_json(path: Path, what: str) -> Any:
-    try:
-        return json.loads(path.read_text("utf-8"))
-    except FileNotFoundError as exc:
-        raise NotFound(f"{what} {path} does not exist") from exc
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BadInput(f"{what} {path} is not valid JSON: {exc}") from exc
+    return bounded_read_json(path, what, limit=1 << 20)
 
 
 def load_signer(path: Path) -> svc.Signer:
@@ -137,7 +112,7 @@ def _log_signer(target: str, log_key: Path | None) -> NoteSigner | None:
     if path is None:
         return None
     try:
-        return NoteSigner.from_key_string(path.read_text("utf-8").strip())
+        return NoteSigner.from_key_string(read_text(path, "key file", limit=1 << 20).strip())
     except FileNotFoundError as exc:
         raise NotFound(f"log signing key {path} does not exist") from exc
     except (OSError, UnicodeDecodeError, ValueError) as exc:

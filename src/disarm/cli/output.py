@@ -5,7 +5,6 @@ Data goes to stdout; messages and progress go to stderr.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import datetime as dt
 import enum
@@ -15,28 +14,29 @@ import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 from rich.table import Table
 
+from disarm.render.csv import write_rows
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
 stdout = Console(soft_wrap=True)
+#: The widest line a table piped to a file may have before its cells wrap.
+PIPED_WIDTH = 1_000
+if not stdout.is_terminal:
+    stdout.width = PIPED_WIDTH
 stderr = Console(stderr=True, soft_wrap=True)
 
 
 def to_jsonable(value: Any) -> Any:
     """Convert dates, paths, bytes, enums, dataclasses and pydantic models for JSON."""
-    if isinstance(value, BaseModel):
-        return to_jsonable(value.model_dump(mode="json"))
+    model_dump = getattr(value, "model_dump", None)
+    if callable(model_dump) and not isinstance(value, type):  # a pydantic model
+        return to_jsonable(model_dump(mode="json"))
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return to_jsonable(dataclasses.asdict(value))
     if isinstance(value, Mapping):
@@ -77,10 +77,15 @@ def _cell(value: Any) -> str:
 
 def print_csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = None) -> None:
     cols = list(columns) if columns is not None else _columns(rows)
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(cols)
-    for row in rows:
-        writer.writerow([_cell(row.get(c)) for c in cols])
+    write_rows(sys.stdout, cols, ([_csv_cell(row.get(c)) for c in cols] for row in rows))
+
+
+def _csv_cell(value: Any) -> Any:
+    """Numbers stay numbers in CSV (so that `-5` is a value, not text to neutralise)."""
+    plain = to_jsonable(value)
+    if isinstance(plain, int | float) and not isinstance(plain, bool):
+        return plain
+    return _cell(value)
 
 
 def print_table(
@@ -95,6 +100,10 @@ def print_table(
         table.add_column(c, overflow="fold")
     for row in rows:
         table.add_row(*(_cell(row.get(c)) for c in cols))
+    # On a terminal the table fits the window; piped to a file or a program it keeps its
+    # natural width, so that no cell is wrapped in the middle of a word at 80 columns.
+    if not stdout.is_terminal:
+        stdout.width = PIPED_WIDTH
     stdout.print(table)
 
 
@@ -126,6 +135,15 @@ def _columns(rows: Iterable[Mapping[str, Any]]) -> list[str]:
 @contextmanager
 def progress(enabled: bool = True) -> Iterator[Progress]:
     """A progress bar on stderr (hidden when stderr is not a terminal or when disabled)."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
     bar = Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),

@@ -2,28 +2,22 @@
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import typer
 from rich.markup import escape
 
 from disarm.cli.app import app, group
 from disarm.cli.output import emit, print_json, stderr, stdout
 from disarm.errors import BadInput
-from disarm.rules import (
-    NON_COMPLIANT,
-    STATUSES,
-    Programme,
-    builtin_names,
-    evaluate,
-    json_schema,
-    load_declarations,
-    load_programme,
-)
+from disarm.io import check_file, read_json
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from disarm.rules import Programme
 
 programme_app = group("programme", "Programme files: validate, show and lint phased obligations.")
 
@@ -34,6 +28,8 @@ JSON_OPT = typer.Option(False, "--json", help="Print JSON (stable shape) instead
 @programme_app.command("validate")
 def validate_cmd(programme: str = PROGRAMME_ARG) -> None:
     """Check a programme file; print every problem (field path, line) and exit 2 if invalid."""
+    from disarm.rules import load_programme
+
     p = load_programme(programme)
     n = len(p.rules)
     stderr.print(
@@ -51,6 +47,8 @@ def show_cmd(
     as_json: bool = JSON_OPT,
 ) -> None:
     """Show a programme: parties, entry into force, phases, deadlines and obligations."""
+    from disarm.rules import load_programme
+
     p = load_programme(programme)
     if party is not None and party not in p.parties:
         raise BadInput(f"--party {party}: not a party of {p.id} ({', '.join(p.parties)})")
@@ -96,6 +94,8 @@ def show_cmd(
 @programme_app.command("lint")
 def lint_cmd(programme: str = PROGRAMME_ARG, as_json: bool = JSON_OPT) -> None:
     """Report every party-specific term (asymmetry) with its reason, extensions and warnings."""
+    from disarm.rules import load_programme
+
     p = load_programme(programme)
     report = p.lint()
     if as_json:
@@ -113,6 +113,8 @@ def lint_cmd(programme: str = PROGRAMME_ARG, as_json: bool = JSON_OPT) -> None:
 @programme_app.command("list")
 def list_cmd(as_json: bool = JSON_OPT) -> None:
     """List the programmes shipped with disarm."""
+    from disarm.rules import builtin_names, load_programme
+
     rows = []
     for name in builtin_names():
         p = load_programme(name)
@@ -132,6 +134,8 @@ def list_cmd(as_json: bool = JSON_OPT) -> None:
 @programme_app.command("schema")
 def schema_cmd() -> None:
     """Print the JSON Schema of the programme format (disarm-programme/1)."""
+    from disarm.rules import json_schema
+
     print_json(json_schema())
 
 
@@ -152,10 +156,7 @@ TABLE_COLUMNS = [
 def _baselines(path: Path | None) -> dict[str, dict[str, float]] | None:
     if path is None:
         return None
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BadInput(f"cannot read baselines: {exc}", source=str(path)) from None
+    data = read_json(path, "baselines")
     ok = isinstance(data, dict) and all(
         isinstance(v, dict)
         and all(isinstance(x, int | float) and not isinstance(x, bool) for x in v.values())
@@ -169,7 +170,10 @@ def _baselines(path: Path | None) -> dict[str, dict[str, float]] | None:
 
 
 def _declarations(programme: Programme, programme_name: str, path: Path | None) -> pd.DataFrame:
+    from disarm.rules import load_declarations
+
     if path is not None:
+        check_file(path, "declarations")
         return load_declarations(path, programme=programme)
     if programme_name == "new-start":
         from disarm.data import new_start_declarations
@@ -184,6 +188,8 @@ def _declarations(programme: Programme, programme_name: str, path: Path | None) 
 
 def _row(record: dict[Any, Any], display: bool = False) -> dict[str, Any]:
     """A verdict or summary row with JSON-friendly values (whole floats as ints to display)."""
+    import pandas as pd
+
     out: dict[str, Any] = {}
     for k, v in record.items():
         if isinstance(v, float) and math.isnan(v):
@@ -230,6 +236,8 @@ def comply_cmd(
     as_csv: bool = typer.Option(False, "--csv", help="Print the verdict table as CSV."),
 ) -> None:
     """Evaluate declarations against a programme: exit 0 if nothing is non-compliant, else 1."""
+    from disarm.rules import NON_COMPLIANT, STATUSES, evaluate, load_programme
+
     p = load_programme(programme)
     decls = _declarations(p, programme, declarations)
     result = evaluate(p, decls, as_of=as_of, baselines=_baselines(baselines))

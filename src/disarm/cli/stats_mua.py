@@ -7,36 +7,24 @@ Parquet when pyarrow is installed), call `disarm.stats.mua`, and print tables, `
 
 from __future__ import annotations
 
-import os
-import tempfile
-from collections.abc import Callable
+import io
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pandas as pd
 import typer
-import yaml
 
 from disarm.cli.output import dumps, print_csv, print_json, print_table, progress, stderr
 from disarm.cli.stats import stats_app
-from disarm.errors import BadInput, NotFound
+from disarm.errors import BadInput
+from disarm.io import parse_yaml, read_bytes, read_text, write_atomic, write_atomic_with
+from disarm.render.csv import frame_csv
 from disarm.stats.constants import SIGNIFICANT_QUANTITIES, detection_factor, significant_quantity
-from disarm.stats.mua.evaluation import evaluate
-from disarm.stats.mua.formats import parse_balance_area
-from disarm.stats.mua.model import BalanceArea
-from disarm.stats.mua.montecarlo import diversion_pattern, simulate
-from disarm.stats.mua.plot import balance_figure
-from disarm.stats.mua.results import (
-    detection_time_rows,
-    evaluation_dict,
-    make_plan,
-    plan_dict,
-    plan_rows,
-    simulation_dict,
-    simulation_rows,
-)
-from disarm.stats.mua.sequential import check_reference, page_threshold
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+    from disarm.stats.mua.model import BalanceArea
 
 mua_app = typer.Typer(
     name="mua",
@@ -71,9 +59,10 @@ PlotOpt = typer.Option(
 
 
 def _read_table(path: Path) -> tuple[pd.DataFrame, str]:
+    import pandas as pd
+
     name = str(path)
-    if not path.is_file():
-        raise NotFound("series file not found", source=name)
+    data = io.BytesIO(read_bytes(path, "series"))
     try:
         if path.suffix.lower() == ".parquet":
             try:
@@ -83,8 +72,8 @@ def _read_table(path: Path) -> tuple[pd.DataFrame, str]:
                     "reading Parquet needs pyarrow, which is not installed; use CSV",
                     source=name,
                 ) from None
-            return pd.read_parquet(path), name
-        return pd.read_csv(path), name
+            return pd.read_parquet(data), name
+        return pd.read_csv(data), name
     except (ValueError, pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise BadInput(f"cannot read the table: {exc}", source=name) from None
 
@@ -96,13 +85,10 @@ def _load_area(
     inventories: Path | None = None,
     measured: bool = False,
 ) -> BalanceArea:
+    from disarm.stats.mua.formats import parse_balance_area
+
     name = str(path)
-    if not path.is_file():
-        raise NotFound("balance-area description not found", source=name)
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise BadInput(f"not valid YAML/JSON: {exc}", source=name) from None
+    doc = parse_yaml(read_text(path, "balance-area description"), name)
 
     def relative(p: str) -> tuple[pd.DataFrame, str]:
         return _read_table(path.parent / p)
@@ -120,39 +106,21 @@ def _load_area(
 # --------------------------------------------------------------------------------- writing
 
 
-def _atomic_write(path: Path, write: Callable[[Path], None]) -> None:
-    """Write through a temporary file in the same directory, fsync, then os.replace."""
-    directory = path.resolve().parent
-    if not directory.is_dir():
-        raise BadInput("the output directory does not exist", source=str(path))
-    fd, tmp_name = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=path.suffix)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        write(tmp)
-        with tmp.open("rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 def _check_plot_path(path: Path | None) -> None:
     if path is not None and path.suffix.lower() not in PLOT_SUFFIXES:
         raise BadInput(f"the plot file must end in {', '.join(PLOT_SUFFIXES)}", source=str(path))
 
 
 def _save_figure(path: Path, **kwargs: Any) -> None:
+    from disarm.stats.mua.plot import balance_figure
+
     fig = balance_figure(**kwargs)
-    _atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=120, format=path.suffix[1:].lower()))
+    write_atomic_with(path, lambda tmp: fig.savefig(tmp, dpi=120, format=path.suffix[1:].lower()))
     stderr.print(f"plot written to {path}")
 
 
 def _write_json(path: Path, value: Any) -> None:
-    def write(tmp: Path) -> None:
-        tmp.write_text(dumps(value) + "\n", encoding="utf-8")
-
-    _atomic_write(path, write)
+    write_atomic(path, dumps(value) + "\n")
     stderr.print(f"results written to {path}")
 
 
@@ -211,6 +179,10 @@ def threshold_cmd(
     SITMUF is i.i.d. N(0, 1) under no loss, so h depends only on (k, n, α) and is the
     (1 - α) quantile of max S_i over simulated standard normal sequences.
     """
+    import numpy as np
+
+    from disarm.stats.mua.sequential import check_reference, page_threshold
+
     if periods < 1:
         raise BadInput(f"--periods must be a positive integer, got {periods}")
     check_reference(k)
@@ -242,6 +214,11 @@ def plan_cmd(
     as_csv: bool = CsvOpt,
 ) -> None:
     """σMUF per period and cumulated, lag-1 correlation, and the SQ goal (no simulation)."""
+    import numpy as np
+    import pandas as pd
+
+    from disarm.stats.mua.results import make_plan, plan_dict, plan_rows
+
     area = _load_area(area_file)
     significant_quantity(material)
     plan = make_plan(
@@ -251,7 +228,7 @@ def plan_cmd(
         labels = [f"period_{i + 1}" for i in range(area.periods)]
         frame = pd.DataFrame(plan.covariance, columns=labels)
         frame.insert(0, "period", np.arange(1, area.periods + 1))
-        _atomic_write(covariance, lambda tmp: frame.to_csv(tmp, index=False))
+        write_atomic(covariance, frame_csv(frame))
         stderr.print(f"covariance written to {covariance}")
     if as_json:
         print_json(plan_dict(plan))
@@ -301,6 +278,12 @@ def simulate_cmd(
     show_progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar."),
 ) -> None:
     """Detection and false-alarm probabilities and detection times, by Monte Carlo."""
+    import numpy as np
+    import pandas as pd
+
+    from disarm.stats.mua.montecarlo import diversion_pattern, simulate
+    from disarm.stats.mua.results import detection_time_rows, simulation_dict, simulation_rows
+
     _check_plot_path(plot)
     area = _load_area(area_file)
     total = significant_quantity(material).amount_kg if amount is None else amount
@@ -327,7 +310,7 @@ def simulate_cmd(
         _write_json(out, doc)
     if times is not None:
         frame = pd.DataFrame(detection_time_rows(result))
-        _atomic_write(times, lambda tmp: frame.to_csv(tmp, index=False))
+        write_atomic(times, frame_csv(frame))
         stderr.print(f"detection times written to {times}")
     if plot is not None:
         page = result.outcome("page-sitmuf")
@@ -378,6 +361,9 @@ def evaluate_cmd(
     as_csv: bool = CsvOpt,
 ) -> None:
     """MUF, SITMUF and the tests on one measured campaign; exit 1 if a test alarms."""
+    from disarm.stats.mua.evaluation import evaluate
+    from disarm.stats.mua.results import evaluation_dict
+
     _check_plot_path(plot)
     area = _load_area(area_file, flows=flows, inventories=inventories, measured=True)
     result = evaluate(
@@ -429,6 +415,9 @@ def _rounded(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _custom_diversion(path: Path | None, periods: int) -> np.ndarray[Any, np.dtype[np.float64]]:
+    import numpy as np
+    import pandas as pd
+
     if path is None:
         raise BadInput("--pattern custom needs --custom FILE (CSV with columns period, amount)")
     frame, name = _read_table(path)

@@ -7,6 +7,7 @@ import typer
 from disarm.cli.output import print_json, stdout
 from disarm.cli.stats import stats_app
 from disarm.stats.sampling import (
+    MAX_DISTINCT_REGIONS,
     combined_nondetection,
     completeness,
     nondetection,
@@ -90,7 +91,7 @@ def completeness_command(
     if spread == "all":
         spreads = (
             ("independent", "distinct", "clustered")
-            if hidden <= regions
+            if hidden <= regions <= MAX_DISTINCT_REGIONS
             else ("independent", "clustered")
         )
     result = {s: completeness(regions, opened, hidden, find, spread=s) for s in spreads}

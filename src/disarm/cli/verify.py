@@ -15,6 +15,7 @@ from disarm.cli.app import group
 from disarm.cli.keys import JSON_OPT, LOG_OPT, TRUST_OPT, opened_log, parse_key_hex
 from disarm.cli.output import emit, print_json
 from disarm.crypto.commitments import Item
+from disarm.crypto.continuity import DeclarationView, check_found_item
 from disarm.errors import NotFound
 from disarm.service import escrow as esc
 from disarm.service import registry as svc
@@ -37,6 +38,7 @@ def verify_statement(
 ) -> None:
     """Verify one signed statement: signature, key, sequence, chain and role."""
     with opened_log(log) as store:
+        _check_index(store.size, index)
         signed = svc.verify_statement(store, index, parse_key_hex(trust, "trust anchor"))
     st = signed.statement
     _show(
@@ -66,6 +68,7 @@ def verify_declaration(
     the exit code 1.
     """
     with opened_log(log) as store:
+        _check_index(store.size, index)
         audit = esc.audit(store, parse_key_hex(trust, "trust anchor"))
     if index not in audit.declarations:
         raise NotFound(f"log entry {index} is not a declaration")
@@ -86,6 +89,7 @@ def verify_reveal(
 ) -> None:
     """Verify a reveal: every opening against the committed root, region completeness, counts."""
     with opened_log(log) as store:
+        _check_index(store.size, index)
         record, rev = esc.verify_reveal(store, index, parse_key_hex(trust, "trust anchor"))
     _show(
         {
@@ -104,6 +108,32 @@ def verify_reveal(
     )
 
 
+def _check_index(size: int, index: int) -> None:
+    """An index beyond the log is a plain out-of-range error, not "not a declaration"."""
+    if not 0 <= index < size:
+        raise NotFound(f"log index {index} is out of range: the log holds entries 0 to {size - 1}")
+
+
+def _no_finding(view: DeclarationView, found: Item) -> tuple[str, str]:
+    """Whether an item that gives no finding is confirmed by the openings or still undecided."""
+    opened = view.items.get(found.id)
+    region_ref = view.regions.get(found.region)
+    if opened is not None:
+        where = (
+            f"region {found.region!r} was fully revealed at log index {region_ref}"
+            if region_ref is not None
+            else f"region {found.region!r} is not fully revealed yet"
+        )
+        return "confirmed", (
+            f"opened at log index {opened[1]} as {found.category} in {found.region}, as found; "
+            + where
+        )
+    return "undecided", (
+        f"region {found.region!r} is not revealed yet, so the openings cannot tell whether the "
+        "declaration holds the item there: ask the party to open it"
+    )
+
+
 @verify_app.command("found-item")
 def verify_found_item(
     log: str = LOG_OPT,
@@ -118,19 +148,21 @@ def verify_found_item(
     """Confront an item found at an inspection with a declaration's openings so far.
 
     Exit 1 with a finding (and its evidence: log indexes) when the openings prove the
-    declaration did not commit to the item as found; exit 0 otherwise.
+    declaration did not commit to the item as found; exit 0 otherwise, saying which: confirmed
+    (the item was opened as found) or undecided (its region is not revealed yet), and why.
     """
     found = Item.from_json(
         {"id": item_id, "category": category, "region": region, "status": status}
     )
     with opened_log(log) as store:
-        finding = esc.confront(store, parse_key_hex(trust, "trust anchor"), declaration, found)
+        _check_index(store.size, declaration)
+        record = esc.verify_declaration(store, declaration, parse_key_hex(trust, "trust anchor"))
+    view = record.view()
+    finding = check_found_item(view, found)
     if finding is None:
-        _show(
-            {"status": "consistent-or-undecided", "item": item_id, "declaration": declaration},
-            as_json,
-            "found item",
-        )
+        status, reason = _no_finding(view, found)
+        result = {"status": status, "reason": reason, "item": item_id, "declaration": declaration}
+        _show(result, as_json, "found item")
         return
     _show({"status": "finding", **finding.to_json()}, as_json, "found item")
     raise typer.Exit(1)

@@ -30,6 +30,7 @@ import typer
 from disarm.cli.app import group
 from disarm.cli.output import emit, print_json, stderr
 from disarm.errors import BadInput, NotFound
+from disarm.io import read_text
 from disarm.tlog.checkpoint import Checkpoint
 from disarm.tlog.cosignature import add_cosignatures
 from disarm.tlog.note import ALG_COSIGNATURE_V1, Signer, generate_key, split_note
@@ -71,14 +72,7 @@ def _write_atomic(path: Path, text: str, mode: int = 0o644) -> None:
 
 
 def _read_text(path: Path, what: str) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise NotFound(f"{what} {path} does not exist") from exc
-    except IsADirectoryError as exc:
-        raise BadInput(f"{what} {path} is a directory") from exc
-    except UnicodeDecodeError as exc:
-        raise BadInput(f"{what} {path} is not UTF-8 text") from exc
+    return read_text(path, what)
 
 
 def _witness_dir(directory: Path) -> Path:
@@ -214,9 +208,9 @@ def cosign_cmd(
     timestamp = int(time.time()) if at is None else at
     if out is not None and not out.parent.is_dir():
         raise NotFound(f"directory of --out {out} does not exist")
+    origin = Checkpoint.parse(split_note(note)[0]).origin  # bad input: refused before locking
     with _locked(directory):
         states = _load_states(directory)
-        origin = Checkpoint.parse(split_note(note)[0]).origin
         result = add_checkpoint(
             note=note,
             old_size=old_size,

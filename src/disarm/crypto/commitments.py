@@ -13,24 +13,21 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from disarm.crypto.statements import canonical
 from disarm.errors import BadInput
+from disarm.model.identifiers import check_identifier
 
 LEAF_DOMAIN = b"disarm/escrow/leaf/v1\x00"
 SALT_SIZE = 32
-_FIELD = re.compile(r"^[^\x00-\x1f]{1,200}$")
 
 
 def check_name(value: Any, name: str) -> str:
-    """A field value: 1-200 characters, no control characters, no surrounding spaces."""
-    if not isinstance(value, str) or not _FIELD.match(value) or value != value.strip():
-        raise BadInput(f"item field {name!r} must be 1-200 printable characters, got {value!r}")
-    return value
+    """A field value: an identifier in the documented ASCII alphabet (docs/glossary.md)."""
+    return check_identifier(value, f"item field {name!r}:")
 
 
 def _field(data: Mapping[str, Any], name: str) -> str:

@@ -33,8 +33,8 @@ KEY_ID_DOMAIN = b"disarm/key-id/v1\n"
 #: Canonical statement time: ASCII digits, UTC "Z", seconds, and an optional fraction of at
 #: most 6 digits without trailing zeros, so that one instant has exactly one spelling.
 _TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{0,5}[1-9])?Z")
-_PARTY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
-_TYPE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
+_PARTY = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}", re.ASCII)
+_TYPE = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+")
 
 
 class Reason(enum.StrEnum):
@@ -71,7 +71,7 @@ def key_id(public_key: bytes) -> str:
 
 
 def check_party_id(party: str) -> str:
-    if not isinstance(party, str) or not _PARTY.match(party):
+    if not isinstance(party, str) or not _PARTY.fullmatch(party):
         raise BadInput(f"invalid party id {party!r}: use letters, digits and . _ : - (max 64)")
     return party
 
@@ -192,7 +192,7 @@ def verify_signature(signed: SignedStatement, public_key: bytes) -> None:
 
 def check_statement(st: Statement) -> None:
     """Field-level validation (types and formats), raising BadInput."""
-    if not isinstance(st.type, str) or not _TYPE.match(st.type):
+    if not isinstance(st.type, str) or not _TYPE.fullmatch(st.type):
         raise BadInput(f"invalid statement type {st.type!r}")
     check_party_id(st.issuer)
     if not isinstance(st.key_id, str) or not re.fullmatch(r"[0-9a-f]{32}", st.key_id):

@@ -13,11 +13,13 @@ import io
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from disarm.errors import BadInput, NotFound
 from disarm.model.quantity import Quantity, parse_quantity
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 BUNDLE = "bundled"
 
@@ -137,6 +139,8 @@ def _raw(name: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
 
 def load(name: str) -> pd.DataFrame:
     """Load a bundled data set: empty cells are None, measured columns hold `Quantity`."""
+    import pandas as pd
+
     ds = dataset(name)
     header, rows = _raw(ds.name)
     columns: dict[str, list[object]] = {col: [] for col in header}

@@ -25,13 +25,14 @@ Declared but not known versus not declared:
 from __future__ import annotations
 
 import datetime as dt
-from typing import Final
-
-import pandas as pd
+from typing import TYPE_CHECKING, Final
 
 from disarm.data.catalog import load
 from disarm.errors import BadInput
 from disarm.model.quantity import Quantity, parse_quantity
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 FILE: Final = "new_start_data_exchange.csv"
 
@@ -63,6 +64,8 @@ def new_start_declarations() -> pd.DataFrame:
     file's note on the gap). An exchange a party did not make (`NOT_DECLARED`) has no rows.
     Sorted by date, party, category.
     """
+    import pandas as pd
+
     raw = load("new_start_data_exchange")
     rows: list[dict[str, object]] = []
     for line, rec in enumerate(raw.to_dict("records"), start=2):

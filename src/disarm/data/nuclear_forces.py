@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Final
-
-import pandas as pd
+from typing import TYPE_CHECKING, Final
 
 from disarm.data.catalog import load
 from disarm.errors import BadInput, NotFound
 from disarm.model.quantity import Quantity
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SOURCES: Final = ("SIPRI", "FAS")
 

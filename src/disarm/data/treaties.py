@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Final
-
-import pandas as pd
+from typing import TYPE_CHECKING, Final
 
 from disarm.data.catalog import load
 from disarm.errors import BadInput
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: Dates for which the bundled table gives TPNW and CTBT status.
 STATUS_DATES: Final = ("2026-02-03", "2024-02-22")
@@ -70,6 +71,8 @@ def states(
     case-insensitively (``pelindaba``, ``tlatelolco``, ``rarotonga``, ``bangkok``,
     ``semipalatinsk``, ``mongolia``). Bad filter values raise BadInput.
     """
+    import pandas as pd
+
     _check("--npt", npt, NPT_CHOICES)
     _check("--tpnw", tpnw, TPNW_CHOICES)
     _check("--ctbt", ctbt, CTBT_CHOICES)

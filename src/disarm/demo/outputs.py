@@ -22,6 +22,7 @@ from disarm.demo import statements as S
 from disarm.demo.balance import ALPHA, GOAL_SHARE
 from disarm.demo.model import DETECTED_BY, RegimeResult
 from disarm.demo.world import BASELINE_SOURCE, BASELINE_YEAR
+from disarm.render.csv import safe_cell
 from disarm.report.charts import ChartSpec, Point, chart_svg, svg_data_uri
 from disarm.report.document import worst
 from disarm.report.render import fmt
@@ -34,7 +35,7 @@ def _csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
     w = csv.DictWriter(buf, fieldnames=list(columns), lineterminator="\n", extrasaction="ignore")
     w.writeheader()
     for row in rows:
-        w.writerow({c: "" if row.get(c) is None else row.get(c) for c in columns})
+        w.writerow({c: "" if row.get(c) is None else safe_cell(row.get(c)) for c in columns})
     return buf.getvalue()
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import math
 from collections.abc import Callable
@@ -13,6 +12,7 @@ from typing import Any, Final
 import pandas as pd
 
 from disarm import data
+from disarm.render.csv import frame_csv
 from disarm.report.build import from_evaluation, schedule_frame, schedule_report
 from disarm.report.document import Table, json_records
 from disarm.report.render import render_html
@@ -197,9 +197,7 @@ def _model(out: DemoResult, progress: Progress, names: dict[str, str]) -> None:
         "schedule": records,
     }
     out.files["model-schedule.json"] = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
-    buf = io.StringIO()
-    frame.to_csv(buf, index=False, lineterminator="\n", date_format="%Y-%m-%d")
-    out.files["model-schedule.csv"] = buf.getvalue()
+    out.files["model-schedule.csv"] = frame_csv(frame, date_format="%Y-%m-%d")
     out.model_summary = summary
 
 

@@ -20,11 +20,12 @@ from dataclasses import dataclass
 
 from disarm.errors import BadInput, VerificationError
 from disarm.inspect.selection import field
+from disarm.model.identifiers import clip
 
 _DOMAIN_COMMIT = b"disarm/select/v1/commit"
 MIN_CONTRIBUTION_BYTES = 16
 MAX_CONTRIBUTION_BYTES = 1024
-_PARTY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:@/-]{0,63}$")
+_PARTY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:@/-]{0,63}", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -37,9 +38,9 @@ class Contribution:
 
 
 def check_party(party: str) -> str:
-    if not _PARTY.match(party):
+    if not isinstance(party, str) or not _PARTY.fullmatch(party):
         raise BadInput(
-            f"party name {party!r} is not valid: use 1 to 64 letters, digits or _ . : @ / -, "
+            f"party name {clip(party)} is not valid: use 1 to 64 letters, digits or _ . : @ / -, "
             "starting with a letter or digit"
         )
     return party

@@ -105,6 +105,7 @@ class _Custody:
     tag: str = ""
     tag_event: Event | None = None
     last_check: Event | None = None
+    gap_reported: Event | None = None  # the check after which a gap was already reported
     clock_stopped: bool = False
 
 
@@ -119,9 +120,15 @@ def validate_custody(
 
     ``inventory`` is the declared list of item ids (items outside it are unknown);
     ``max_unverified`` the longest interval a tagged or sealed item may go without a
-    verification event; ``as_of`` (with it) also checks the interval up to that time.
+    verification event. The interval is checked at every later event of the item (whatever
+    its kind) and up to ``as_of``, which defaults to the time of the last event in the record:
+    an item nobody checked while the record went on is a gap even if it has no later event.
     """
     findings: list[Finding] = []
+    end = as_of
+    if end is None and events:
+        last_event = max(events, key=lambda e: e.time)
+        end = last_event.time
     by_item: dict[str, list[Event]] = defaultdict(list)
     for ev in events:
         by_item[ev.item].append(ev)
@@ -149,7 +156,7 @@ def validate_custody(
                     (ordered[0],),
                 )
             )
-        findings.extend(_replay(item, ordered, tag_owner, max_unverified, as_of))
+        findings.extend(_replay(item, ordered, tag_owner, max_unverified, end, as_of is None))
     for item in sorted(set(inventory or ()) - set(by_item)):
         findings.append(
             Finding(
@@ -166,7 +173,8 @@ def _replay(
     ordered: Sequence[Event],
     tag_owner: dict[str, Event],
     max_unverified: dt.timedelta | None,
-    as_of: dt.datetime | None,
+    end: dt.datetime | None,
+    end_is_last_event: bool,
 ) -> list[Finding]:
     out: list[Finding] = []
     c = _Custody()
@@ -202,16 +210,31 @@ def _replay(
         if max_unverified is not None:
             _clock(c, ev, max_unverified, find)
     last = c.last_check
-    if max_unverified is not None and as_of is not None and last is not None:
-        gap = as_of - last.time
-        if gap > max_unverified:
+    if max_unverified is not None and end is not None and last is not None:
+        gap = end - last.time
+        if gap > max_unverified and last is not c.gap_reported:
+            upto = "the last event in the record" if end_is_last_event else "the time given"
             find(
                 "custody_gap",
-                f"no verification for {gap} since line {last.line} up to "
-                f"{as_of.isoformat()} (maximum {max_unverified})",
+                f"no verification for {span(gap)} since line {last.line} "
+                f"({last.time.date().isoformat()}) up to {end.isoformat()} ({upto}; "
+                f"maximum {span(max_unverified)})",
                 last,
             )
     return out
+
+
+def span(delta: dt.timedelta) -> str:
+    """A duration for people: "59 days", "1 day 6 h", "3 h 20 min" (never "59 days, 0:00:00")."""
+    minutes = round(delta.total_seconds() / 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = [f"{days} day" + ("" if days == 1 else "s")] if days else []
+    if hours:
+        parts.append(f"{hours} h")
+    if mins and not days:
+        parts.append(f"{mins} min")
+    return " ".join(parts) or "0 min"
 
 
 def _step(c: _Custody, ev: Event, target: State, find: Any) -> None:
@@ -350,21 +373,24 @@ def _clock(c: _Custody, ev: Event, limit: dt.timedelta, find: Any) -> None:
     """Intervals between verifications of a tagged or sealed item, until disposition.
 
     The clock starts at the item's first verification event (a tag or seal applied or
-    verified, a re-seal) and stops when the material reaches safeguarded storage.
+    verified, a re-seal) and stops when the material reaches safeguarded storage. Every later
+    event of the item (of any kind) is checked against the last verification, so that a gap
+    shows at the first event that exposes it; each gap is reported once.
     """
-    terminal = ev.event is EventType.MATERIAL_IN_SAFEGUARDED_STORAGE
-    if not terminal and (ev.event not in VERIFICATIONS or c.clock_stopped):
+    if c.clock_stopped:
         return
     last = c.last_check
-    if last is not None and ev.time - last.time > limit:
+    if last is not None and last is not c.gap_reported and ev.time - last.time > limit:
         find(
             "custody_gap",
-            f"no verification for {ev.time - last.time} between line {last.line} and line "
-            f"{ev.line} (maximum {limit})",
+            f"no verification for {span(ev.time - last.time)} between line {last.line} "
+            f"({last.time.date().isoformat()}) and line {ev.line} ({ev.event.value}, "
+            f"{ev.time.date().isoformat()}; maximum {span(limit)})",
             last,
             ev,
         )
-    if terminal:
+        c.gap_reported = last
+    if ev.event is EventType.MATERIAL_IN_SAFEGUARDED_STORAGE:
         c.last_check, c.clock_stopped = None, True
-    else:
+    elif ev.event in VERIFICATIONS:
         c.last_check = ev

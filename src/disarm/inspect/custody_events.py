@@ -16,14 +16,14 @@ Events CSV: a header, then one event a line. Columns (any order)::
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import enum
-import io
 from dataclasses import dataclass
 from typing import Any
 
 from disarm.errors import BadInput
+from disarm.io import parse_csv
+from disarm.model.identifiers import ALPHABET, ASCII_SPACE, clip, is_identifier
 
 __all__ = ["COLUMNS", "Event", "EventType", "State", "parse_events"]
 
@@ -154,7 +154,7 @@ _NEEDS: dict[EventType, tuple[str, ...]] = {
 
 def parse_events(text: str, *, source: str = "events") -> list[Event]:
     """Parse an events CSV (text); raise BadInput listing every malformed line."""
-    reader = csv.reader(io.StringIO(text))
+    reader = iter(parse_csv(text, source))
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
@@ -162,7 +162,7 @@ def parse_events(text: str, *, source: str = "events") -> list[Event]:
     unknown = [h for h in header if h not in COLUMNS]
     if unknown:
         raise BadInput(
-            f"unknown column(s) {', '.join(map(repr, unknown))}; allowed: {', '.join(COLUMNS)}",
+            f"unknown column(s) {', '.join(map(clip, unknown[:5]))}; allowed: {', '.join(COLUMNS)}",
             source=source,
         )
     missing = [c for c in REQUIRED if c not in header]
@@ -181,20 +181,27 @@ def parse_events(text: str, *, source: str = "events") -> list[Event]:
         if len(row) != width:
             problems.append(f"line {line}: {len(row)} fields, expected {width}")
             continue
-        cells = [c.strip() for c in row]
+        cells = [c.strip(ASCII_SPACE) for c in row]  # not NBSP: it would merge two ids
         rec = {name: (cells[i] if i >= 0 else "") for name, i in index.items()}
         empty = [c for c in REQUIRED if not rec[c]]
         if empty:
             problems.append(f"line {line}: empty {', '.join(empty)}")
             continue
+        if not is_identifier(rec["item"]):
+            problems.append(
+                f"line {line}: item {clip(rec['item'])} is not an identifier ({ALPHABET})"
+            )
+            continue
         kind = _KINDS.get(rec["event"])
         if kind is None:
-            problems.append(f"line {line}: unknown event {rec['event']!r} (known: {kinds})")
+            problems.append(f"line {line}: unknown event {clip(rec['event'])} (known: {kinds})")
             continue
         try:
             when = _parse_time(rec["time"])
         except ValueError:
-            problems.append(f"line {line}: time {rec['time']!r} is not ISO 8601 with a UTC offset")
+            problems.append(
+                f"line {line}: time {clip(rec['time'])} is not ISO 8601 with a UTC offset"
+            )
             continue
         lacking = [c for c in _NEEDS.get(kind, ()) if not rec[c]]
         if lacking:

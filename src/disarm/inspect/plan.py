@@ -21,9 +21,7 @@ no inspection is a safe haven: a scheduled plan must reach every site to detect 
 
 from __future__ import annotations
 
-import csv
 import heapq
-import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -32,6 +30,7 @@ from fractions import Fraction
 import numpy as np
 
 from disarm.errors import BadInput
+from disarm.io import parse_csv
 from disarm.stats.sampling import nondetection_exact
 
 __all__ = ["Plan", "Site", "SiteRow", "StratumRow", "parse_sites", "plan_inspections"]
@@ -92,7 +91,7 @@ class Plan:
 
 def parse_sites(text: str, *, source: str = "sites") -> list[Site]:
     """Parse a sites CSV: header ``site,items[,stratum]``; one row per site."""
-    reader = csv.reader(io.StringIO(text))
+    reader = iter(parse_csv(text, source))
     try:
         header = next(reader)
     except StopIteration:

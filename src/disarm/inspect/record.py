@@ -72,19 +72,20 @@ def _check_checkpoint(note: str, key: str | None, min_tree_size: int | None) -> 
     if not note:
         raise BadInput("the checkpoint is empty")
     checkpoint = verify_checkpoint(note, key) if key is not None else parse_checkpoint(note)
-    if min_tree_size is not None:
-        if checkpoint is None:
-            raise BadInput(
-                "the checkpoint is not a C2SP checkpoint note, so its tree size cannot be "
-                "compared with --min-tree-size"
-            )
-        if checkpoint.size < min_tree_size:
-            raise VerificationError(
-                "the checkpoint predates the declaration: its tree is smaller than the log "
-                "right after the declaration was committed",
-                expected=f"tree size >= {min_tree_size}",
-                computed=checkpoint.size,
-            )
+    if checkpoint is None:
+        # Even unverified, the seed must come from a whole checkpoint: a truncated or foreign
+        # text would silently give another selection.
+        raise BadInput(
+            "the checkpoint is not a signed C2SP checkpoint note (origin, tree size and root "
+            "hash lines, a blank line, then signature lines)"
+        )
+    if min_tree_size is not None and checkpoint.size < min_tree_size:
+        raise VerificationError(
+            "the checkpoint predates the declaration: its tree is smaller than the log "
+            "right after the declaration was committed",
+            expected=f"tree size >= {min_tree_size}",
+            computed=checkpoint.size,
+        )
     return {
         "note": note,
         "sha256": hashlib.sha256(note.encode("utf-8")).hexdigest(),

@@ -45,6 +45,9 @@ _DOMAIN_RANGE = b"disarm/select/v1/population/range"
 _DOMAIN_LIST = b"disarm/select/v1/population/list"
 _DOMAIN_SEED = b"disarm/select/v1/seed"
 MAX_ITEM_BYTES = 1024
+#: The most items one selection may draw (docs/limits.md): far more than any inspection round,
+#: and few enough to draw, print and re-derive in about a second.
+MAX_SELECTED = 100_000
 _CONTROL = re.compile("[\x00-\x1f\x7f]")
 _CONTROL_INSIDE = re.compile("[\x01-\x1f\x7f]")
 _SPACE_AFTER_NUL = re.compile(r"\x00\s")
@@ -249,5 +252,7 @@ def select(
         raise BadInput(f"k must not be negative, got {k}")
     if k > population.size:
         raise BadInput(f"cannot select k={k} items from a population of N={population.size}")
+    if k > MAX_SELECTED:
+        raise BadInput(f"k={k} is more than the limit of {MAX_SELECTED:,} items per selection")
     stream = ByteStream(seed_input(population, k, checkpoint, reveals))
     return [population.item(p) for p in draw_positions(stream, population.size, k)]

@@ -7,6 +7,7 @@ is wrong. An empty value means "declared without a value" (missing, never zero).
 
 from __future__ import annotations
 
+import csv
 import json
 import warnings
 from pathlib import Path
@@ -65,8 +66,25 @@ def _read(path: Path) -> tuple[pd.DataFrame, str, str]:
         pd.errors.EmptyDataError,
     ) as exc:
         raise BadInput(f"cannot read the declarations: {exc}", source=label) from None
+    _check_last_row(path, label, len(raw.columns))
     raw["line"] = np.arange(len(raw)) + 2
     return raw, label, "line"
+
+
+def _check_last_row(path: Path, label: str, width: int) -> None:
+    """A last row with fewer fields than the header is a truncated file, not missing data."""
+    with path.open("rb") as handle:
+        handle.seek(max(0, path.stat().st_size - 4096))
+        tail = handle.read().rstrip(b"\r\n").rsplit(b"\n", 1)[-1]
+    try:
+        fields = next(csv.reader([tail.decode("utf-8")]), [])
+    except (UnicodeDecodeError, csv.Error):
+        return  # a partial character or quote: pandas has read the file; leave it to it
+    if 0 < len(fields) < width and any(f.strip() for f in fields):
+        raise BadInput(
+            f"the last line has {len(fields)} fields, the header {width}: the file looks truncated",
+            source=label,
+        )
 
 
 def _read_jsonl(path: Path, label: str) -> pd.DataFrame:
@@ -80,6 +98,9 @@ def _read_jsonl(path: Path, label: str) -> pd.DataFrame:
                 record = json.loads(text)
             except json.JSONDecodeError as exc:
                 problems.append(f"line {number}: not valid JSON ({exc.msg})")
+                continue
+            except RecursionError:
+                problems.append(f"line {number}: nested too deeply")
                 continue
             if not isinstance(record, dict):
                 problems.append(f"line {number}: expected a JSON object")

@@ -16,6 +16,8 @@ import yaml
 from pydantic import ValidationError
 
 from disarm.errors import BadInput, NotFound
+from disarm.io import check_nesting
+from disarm.io import read_text as bounded_read_text
 from disarm.rules.schema import KINDS, ProgrammeFile
 
 Loc = Sequence[str | int]
@@ -39,10 +41,7 @@ def read_text(name_or_path: str | Path) -> tuple[str, str]:
             f"no programme file or built-in programme named {text_name!r} "
             f"(built-ins: {', '.join(builtin_names())})"
         )
-    try:
-        return path.read_text(encoding="utf-8"), str(path)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BadInput(f"cannot read the programme file: {exc}", source=str(path)) from None
+    return bounded_read_text(path, "programme"), str(path)
 
 
 class _Loader(yaml.SafeLoader):
@@ -75,6 +74,9 @@ def parse_yaml(text: str, label: str) -> tuple[Any, yaml.Node | None]:
         ) from None
     except yaml.YAMLError as exc:
         raise BadInput(f"the programme is not valid YAML: {exc}", source=label) from None
+    except RecursionError:
+        raise BadInput("the programme nests lists or mappings too deeply", source=label) from None
+    check_nesting(data, f"the programme {label}")
     return data, node
 
 

@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 
 _TERM = re.compile(r"(\d+)(y|mo|w|d)")
-_DURATION = re.compile(r"^(?:\d+(?:y|mo|w|d))+$")
-_OFFSET = re.compile(r"^T0(?:\+((?:\d+(?:y|mo|w|d))+))?$")
-_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DURATION = re.compile(r"(?:\d+(?:y|mo|w|d))+", re.ASCII)
+_OFFSET = re.compile(r"T0(?:\+((?:\d+(?:y|mo|w|d))+))?", re.ASCII)
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +47,7 @@ class Duration:
 
 def parse_duration(text: str) -> Duration:
     """Parse `5y`, `6mo`, `90d`, `2w` or a sum like `1y6mo`; raise ValueError otherwise."""
-    if not _DURATION.match(text):
+    if not _DURATION.fullmatch(text):
         raise ValueError(
             f"{text!r} is not a duration: write a sum of terms like 1y, 6mo, 2w, 90d (e.g. 1y6mo)"
         )
@@ -67,13 +67,13 @@ def parse_duration(text: str) -> Duration:
 
 def check_when(text: str) -> str:
     """Validate the textual form of a when (ISO date or `T0+...`); return it unchanged."""
-    if _ISO.match(text):
+    if _ISO.fullmatch(text):
         try:
             dt.date.fromisoformat(text)
         except ValueError as exc:
             raise ValueError(f"{text!r} is not a valid date: {exc}") from None
         return text
-    if not _OFFSET.match(text):
+    if not _OFFSET.fullmatch(text):
         raise ValueError(
             f"{text!r} is neither a date (YYYY-MM-DD) nor an offset from entry into force "
             "(T0, T0+90d, T0+2w, T0+6mo, T0+1y, T0+1y6mo)"
@@ -85,9 +85,9 @@ def resolve_when(when: dt.date | str, eif: dt.date) -> dt.date:
     """The calendar date of a when, given the entry-into-force date `eif`."""
     if isinstance(when, dt.date):
         return when
-    if _ISO.match(when):
+    if _ISO.fullmatch(when):
         return dt.date.fromisoformat(when)
-    match = _OFFSET.match(when)
+    match = _OFFSET.fullmatch(when)
     if not match:
         raise ValueError(check_when(when))
     if match.group(1) is None:

@@ -26,6 +26,9 @@ from fractions import Fraction
 from disarm.errors import BadInput
 
 __all__ = [
+    "MAX_DISTINCT_REGIONS",
+    "MAX_EXACT_FACTORS",
+    "MAX_POPULATION",
     "SampleSize",
     "combined_nondetection",
     "completeness",
@@ -37,11 +40,25 @@ __all__ = [
 ]
 
 
+#: The largest population, region or site count accepted (docs/limits.md): far above any
+#: inventory, and small enough that every answer comes in well under a second.
+MAX_POPULATION = 10**12
+#: The most factors an exact non-detection probability may multiply (min(M, n)); beyond it the
+#: exact fractions grow too large to compute in bounded time.
+MAX_EXACT_FACTORS = 10_000
+#: Regions for which the ``distinct`` completeness is summed exactly (fractions); above it, in
+#: log space over the terms within 40 standard deviations of the mean, up to the second limit.
+EXACT_DISTINCT_REGIONS = 2_000
+MAX_DISTINCT_REGIONS = 10**7
+
+
 def _count(name: str, value: object, *, minimum: int = 0) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise BadInput(f"{name} must be an integer, got {value!r}")
     if value < minimum:
         raise BadInput(f"{name} must be at least {minimum}, got {value}")
+    if value > MAX_POPULATION:
+        raise BadInput(f"{name} is {value}, more than the limit of {MAX_POPULATION:.0e}")
     return value
 
 
@@ -73,27 +90,43 @@ def nondetection_exact(population: int, defects: int, n: int) -> Fraction:
     Uses whichever product form has fewer factors (M or n), so the cost is
     O(min(M, n)) multiplications of integers of O(min(M, n) · log N) bits.
     """
+    num, den = _nondetection_ratio(population, defects, n)
+    return Fraction(num, den)
+
+
+def _nondetection_ratio(population: int, defects: int, n: int) -> tuple[int, int]:
+    """β(n) as an unreduced ratio of integers (products taken pairwise: balanced sizes)."""
     _check_population(population, defects)
     _count("sample size n", n, minimum=0)
     if n > population:
         raise BadInput(f"sample size n ({n}) cannot exceed population N ({population})")
     if n + defects > population:
-        return Fraction(0)
-    num = den = 1
-    if defects <= n:
-        for i in range(defects):
-            num *= population - n - i
-            den *= population - i
-    else:
-        for i in range(n):
-            num *= population - defects - i
-            den *= population - i
-    return Fraction(num, den)
+        return 0, 1
+    if min(defects, n) > MAX_EXACT_FACTORS:
+        raise BadInput(
+            f"the exact non-detection probability for M={defects} and n={n} needs "
+            f"{min(defects, n)} factors, more than the limit of {MAX_EXACT_FACTORS}"
+        )
+    other, count = (n, defects) if defects <= n else (defects, n)
+    num = _product([population - other - i for i in range(count)])
+    den = _product([population - i for i in range(count)])
+    return num, den
+
+
+def _product(values: list[int]) -> int:
+    """The product of `values`, multiplied as a balanced tree (fast for big integers)."""
+    while len(values) > 1:
+        paired = [a * b for a, b in zip(values[::2], values[1::2], strict=False)]
+        if len(values) % 2:
+            paired.append(values[-1])
+        values = paired
+    return values[0] if values else 1
 
 
 def nondetection(population: int, defects: int, n: int) -> float:
-    """β(n) as a float (correctly rounded from the exact fraction)."""
-    return float(nondetection_exact(population, defects, n))
+    """β(n) as a float (correctly rounded: Python divides integers with one rounding)."""
+    num, den = _nondetection_ratio(population, defects, n)
+    return num / den
 
 
 def sample_size(population: int, defects: int, beta: float | Fraction | str) -> int:
@@ -111,7 +144,9 @@ def sample_size(population: int, defects: int, beta: float | Fraction | str) -> 
             "defects M must be at least 1: with no defective item there is nothing to find"
         )
     # Binary search on a log-gamma approximation to land next to the answer, then settle it
-    # with the exact fraction (the float is only a guide; the result is decided exactly).
+    # with the exact fraction (the float is only a guide; the result is decided exactly). The
+    # guide can be far off for huge N, so the exact search gallops out from it: O(log error)
+    # exact evaluations, never a step at a time.
     lo, hi = 1, population - defects + 1
     while lo < hi:
         mid = (lo + hi) // 2
@@ -119,18 +154,52 @@ def sample_size(population: int, defects: int, beta: float | Fraction | str) -> 
             hi = mid
         else:
             lo = mid + 1
-    n = lo
-    while n < population - defects + 1 and nondetection_exact(population, defects, n) > target:
-        n += 1
-    while n > 1 and nondetection_exact(population, defects, n - 1) <= target:
-        n -= 1
-    return n
+    return _exact_smallest(population, defects, target, lo)
+
+
+def _exact_smallest(population: int, defects: int, target: Fraction, guess: int) -> int:
+    """The smallest n in [1, N − M + 1] with exact β(n) ≤ target, searched out from `guess`."""
+    top = population - defects + 1  # β(top) = 0
+
+    def ok(n: int) -> bool:
+        if n >= top:
+            return True
+        num, den = _nondetection_ratio(population, defects, n)
+        return num * target.denominator <= target.numerator * den
+
+    step = 1
+    if ok(guess):  # gallop down to a bracket (bad, good]
+        good = guess
+        while good - step >= 1 and ok(good - step):
+            good -= step
+            step *= 2
+        bad = max(good - step, 0)
+    else:  # gallop up
+        bad = guess
+        while not ok(bad + step):
+            bad += step
+            step *= 2
+        good = min(bad + step, top)
+    while good - bad > 1:
+        mid = (bad + good) // 2
+        if ok(mid):
+            good = mid
+        else:
+            bad = mid
+    return good
 
 
 def _log_nondetection(population: int, defects: int, n: int) -> float:
-    """log β(n) from log-gamma (approximate; used only to guide the exact search)."""
+    """log β(n), approximate: used only to guide the exact search.
+
+    A sum of log1p terms (accurate to about 1e-13 even for huge N) when it has at most
+    `MAX_EXACT_FACTORS` terms; log-gamma otherwise (which loses digits for huge N).
+    """
     if n + defects > population:
         return -math.inf
+    other, count = (n, defects) if defects <= n else (defects, n)
+    if count <= MAX_EXACT_FACTORS:
+        return math.fsum(math.log1p(-other / (population - i)) for i in range(count))
     lg = math.lgamma
     return (
         lg(population - defects + 1)
@@ -229,12 +298,24 @@ def completeness(
     if hidden == 0:
         return 0.0
     if spread == "independent":
-        return float(1 - (1 - q * Fraction(opened, regions)) ** hidden)
+        # 1 − (1 − q·m/R)^h in floating point (log1p/expm1 keep it accurate for tiny q·m/R);
+        # an exact power of h would take time and memory growing with h.
+        p_site = float(q * Fraction(opened, regions))
+        if p_site >= 1.0:
+            return 1.0
+        return -math.expm1(hidden * math.log1p(-p_site))
     if spread == "distinct":
         if hidden > regions:
             raise BadInput(
                 f"hidden sites h ({hidden}) cannot lie in distinct regions: only {regions}"
             )
+        if regions > MAX_DISTINCT_REGIONS:
+            raise BadInput(
+                f"the distinct spread is computed for at most {MAX_DISTINCT_REGIONS:.0e} "
+                f"regions, got R={regions}"
+            )
+        if regions > EXACT_DISTINCT_REGIONS:
+            return 1.0 - _hypergeometric_miss(regions, hidden, opened, float(miss))
         total = Fraction(0)
         denom = math.comb(regions, opened)
         for k in range(0, min(hidden, opened) + 1):
@@ -242,5 +323,28 @@ def completeness(
             total += Fraction(ways, denom) * miss**k
         return float(1 - total)
     if spread == "clustered":
-        return float(Fraction(opened, regions) * (1 - miss**hidden))
+        found = 1.0 if q == 1 else -math.expm1(hidden * math.log1p(-float(q)))
+        return opened / regions * found
     raise BadInput(f"spread must be one of independent, distinct, clustered; got {spread!r}")
+
+
+def _hypergeometric_miss(regions: int, hidden: int, opened: int, miss: float) -> float:
+    """E[miss^K] for K ~ hypergeometric(R, h, m), in log space over the terms that matter."""
+
+    def log_comb(n: int, k: int) -> float:
+        return math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
+
+    low, high = max(0, opened - (regions - hidden)), min(hidden, opened)
+    mean = opened * hidden / regions
+    var = mean * (regions - hidden) / regions * (regions - opened) / max(regions - 1, 1)
+    width = int(40 * math.sqrt(var)) + 40
+    first, last = max(low, int(mean) - width), min(high, int(mean) + width)
+    base = log_comb(regions, opened)
+    log_miss = math.log(miss) if miss > 0 else -math.inf
+    total = 0.0
+    for k in range(first, last + 1):
+        weight = 0.0 if k == 0 else k * log_miss
+        total += math.exp(
+            log_comb(hidden, k) + log_comb(regions - hidden, opened - k) - base + weight
+        )
+    return min(total, 1.0)

@@ -8,6 +8,7 @@ the field. The format is documented in docs/material-accountancy.md.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -47,6 +48,7 @@ def parse_balance_area(
     """
     if not isinstance(doc, Mapping):
         raise BadInput("a balance-area description must be a mapping", source=source)
+    _known_keys(doc, AREA_KEYS, "", source)
     fmt = doc.get("format", FORMAT)
     if fmt != FORMAT:
         raise BadInput(f"format: expected {FORMAT!r}, got {fmt!r}", source=source)
@@ -56,6 +58,7 @@ def parse_balance_area(
         raise BadInput(
             "series: expected a mapping with 'flows' and/or 'inventories'", source=source
         )
+    _known_keys(series, ("flows", "inventories"), "series.", source)
     tables = {
         "flows": flows or _named(series, "flows", read_table, source),
         "inventories": inventories or _named(series, "inventories", read_table, source),
@@ -103,6 +106,34 @@ def parse_balance_area(
     )
 
 
+#: The keys a balance-area description and each point may have (docs/material-accountancy.md).
+AREA_KEYS = (
+    "format",
+    "name",
+    "unit",
+    "period_length",
+    "periods",
+    "calibration_length",
+    "series",
+    "points",
+)
+POINT_KEYS = ("name", "type", "nominal", "random", "systematic")
+
+
+def _known_keys(doc: Mapping[str, Any], allowed: tuple[str, ...], prefix: str, source: str) -> None:
+    """A misspelt key is named as unknown (not reported later as a missing one)."""
+    unknown = [str(k) for k in doc if k not in allowed]
+    if unknown:
+        close = {k: difflib.get_close_matches(k, allowed, n=1, cutoff=0.6) for k in unknown}
+        hints = [
+            f"{prefix}{k}" + (f" (did you mean {prefix}{close[k][0]}?)" if close[k] else "")
+            for k in unknown[:5]
+        ]
+        raise BadInput(
+            f"unknown key {', '.join(hints)}; allowed: {', '.join(allowed)}", source=source
+        )
+
+
 def _named(
     series: Mapping[str, Any], key: str, read_table: TableReader, source: str
 ) -> tuple[pd.DataFrame, str] | None:
@@ -125,6 +156,7 @@ def _point_spec(raw: Any, index: int, source: str) -> dict[str, Any]:
     where = f"points[{index}]"
     if not isinstance(raw, Mapping):
         raise BadInput(f"{where}: expected a mapping", source=source)
+    _known_keys(raw, POINT_KEYS, f"{where}.", source)
     name = raw.get("name")
     if not isinstance(name, str) or not name or name == SAMPLE:
         raise BadInput(

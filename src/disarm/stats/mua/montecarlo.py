@@ -38,6 +38,7 @@ from disarm.stats.mua.model import BalanceArea, FloatArray
 from disarm.stats.mua.sequential import (
     NO_ALARM,
     check_alpha,
+    check_draws,
     check_reference,
     first_alarm,
     page_maximum,
@@ -274,6 +275,7 @@ def simulate(
     if iterations < 1:
         raise BadInput(f"iterations must be a positive integer, got {iterations}")
     n = area.periods
+    check_draws(n, iterations)
     if diversion.shape != (n,):
         raise BadInput(f"the diversion has {diversion.size} periods, the area has {n}")
     if not np.all(np.isfinite(diversion)):

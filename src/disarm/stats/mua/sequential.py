@@ -89,6 +89,7 @@ def page_threshold(
     check_alpha(alpha)
     if iterations < 1 or periods < 1:
         raise BadInput("iterations and periods must be positive to choose a threshold")
+    check_draws(periods, iterations)
     per_chunk = max(1, min(chunk, 1_000_000 // periods))
     maxima = []
     done = 0
@@ -97,6 +98,24 @@ def page_threshold(
         maxima.append(page_maximum(rng.standard_normal((periods, b)), k))
         done += b
     return quantile_threshold(np.concatenate(maxima), alpha)
+
+
+#: The most balance periods a simulation accepts (daily balances for 270 years).
+MAX_PERIODS = 100_000
+#: The most normal draws (periods × iterations) one simulation may make: about 10 s of CPU
+#: and bounded memory (docs/limits.md).
+MAX_DRAWS = 200_000_000
+
+
+def check_draws(periods: int, iterations: int) -> None:
+    """Refuse simulations too large to finish in bounded time, before drawing anything."""
+    if periods > MAX_PERIODS:
+        raise BadInput(f"{periods} balance periods is more than the limit of {MAX_PERIODS:,}")
+    if periods * iterations > MAX_DRAWS:
+        raise BadInput(
+            f"{periods:,} periods × {iterations:,} iterations is {periods * iterations:,} "
+            f"draws, more than the limit of {MAX_DRAWS:,}; use fewer iterations"
+        )
 
 
 def check_alpha(alpha: float) -> None:
