@@ -15,16 +15,21 @@ def new_start_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def test_new_start_on_bundled_data_is_compliant(cli) -> None:  # type: ignore[no-untyped-def]
+def test_new_start_on_bundled_data_runs_to_the_retrieval_date(cli) -> None:  # type: ignore[no-untyped-def]
+    """Issue 15.2: evaluated to the data set's retrieval date (before the programme's end), so
+    Russia's missed 2023 report, and every exchange missing after it, is non-compliant."""
     result = cli("comply", "--programme", "new-start", "--json")
-    assert result.exit_code == 0
+    assert result.exit_code == 1
     data = json.loads(result.stdout)
-    assert data["non_compliant"] is False
+    assert data["horizon"] == "2026-02-03" and data["as_of"] is None
+    assert data["holds_until"] == "2026-02-03 (the data set's retrieval date)"
+    assert "verdicts up to 2026-02-03 (the data set's retrieval date)" in result.stderr
+    assert data["non_compliant"] is True and data["exit_code"] == 1
     central = [v for v in data["verdicts"] if v["obligation"] in ("NS-700", "NS-1550", "NS-800")]
     for v in central:
         if v["date"] < "2018-02-05":
             assert v["status"] == "not-yet-due"
-        elif v["date"] == "2023-03-01" and v["party"] == "RUS":
+        elif (v["date"] == "2023-03-01" and v["party"] == "RUS") or v["date"] == "2026-02-03":
             assert v["status"] == "no-data"
             assert v["note"] == "no declaration on this date"
         elif v["date"] == "2022-09-01":  # exchange made, figures not in the dataset
@@ -32,19 +37,60 @@ def test_new_start_on_bundled_data_is_compliant(cli) -> None:  # type: ignore[no
             assert v["note"] == "declared without a value"
         else:
             assert v["status"] == "compliant", v
+    missed = [
+        v["date"]
+        for v in data["verdicts"]
+        if v["obligation"] == "NS-DATA" and v["party"] == "RUS" and v["status"] == "non-compliant"
+    ]
+    assert missed[0] == "2023-04-15"  # 2022-09-01 + 6 months + 45 days of grace
+    assert len(missed) == 6  # then one per half-year up to the retrieval date
+    summary = {(s["party"], s["phase"]): s for s in data["summary"]}
+    assert summary["RUS", "standing"]["verdict"] == "non-compliant"
+    assert summary["USA", "standing"]["verdict"] == "non-compliant"  # no exchange after 2023-03
+
+
+def test_as_of_before_the_missed_report_keeps_the_old_horizon(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("comply", "-p", "new-start", "--as-of", "2023-03-01", "--json")
+    data = json.loads(result.stdout)
+    assert data["holds_until"] == "2023-03-01 (as of the date given)"
     summary = {(s["party"], s["phase"]): s for s in data["summary"]}
     for party, no_data in (("USA", 3), ("RUS", 6)):
         row = summary[party, "central-limits"]
         assert row["non_compliant"] == 0 and row["no_data"] == no_data
         assert row["verdict"] == "no-data"  # missing figures are never a pass
-    assert summary["USA", "standing"]["verdict"] == "compliant"
     assert summary["RUS", "standing"]["verdict"] == "compliant"  # March 2023 not due by then
+    assert result.exit_code == 3  # nothing non-compliant, but no-data: never exit 0
+    assert "exit 3: 9 verdicts that fell due have no data" in result.stderr
+
+
+def test_no_data_exit_code_and_allow_no_data(cli, new_start_csv: Path) -> None:  # type: ignore[no-untyped-def]
+    """Issue 15.5: a script reading only the exit code never takes missing data for a pass."""
+    args = ("comply", "-p", "new-start", "-d", str(new_start_csv), "--party", "USA")
+    ok = cli(*args, "--as-of", "2021-09-01")
+    assert ok.exit_code == 0 and "exit 0: every verdict that fell due is compliant" in ok.stderr
+    gap = cli(*args, "--as-of", "2022-09-01")
+    assert gap.exit_code == 3
+    assert "exit 3: 3 verdicts that fell due have no data" in gap.stderr
+    allowed = cli(*args, "--as-of", "2022-09-01", "--allow-no-data")
+    assert allowed.exit_code == 0 and "allowed by --allow-no-data" in allowed.stderr
+
+
+def test_a_file_without_retrieval_date_stops_at_the_last_row(cli, new_start_csv: Path) -> None:  # type: ignore[no-untyped-def]
+    args = ("comply", "-p", "new-start", "-d", str(new_start_csv), "--json")
+    data = json.loads(cli(*args).stdout)
+    assert data["holds_until"] == "2023-03-01 (the last declaration; no retrieval date given)"
+    later = json.loads(cli(*args, "--retrieved", "2030-01-01").stdout)
+    assert later["holds_until"] == (
+        "2026-02-05 (the programme's end, before the data set's retrieval date)"
+    )
+    bad = cli(*args, "--retrieved", "2030-13-01")
+    assert bad.exit_code == 2 and "--retrieved '2030-13-01' is not a date" in bad.stderr
 
 
 def test_declarations_file_table_csv_party_and_as_of(cli, new_start_csv: Path) -> None:  # type: ignore[no-untyped-def]
     args = ("comply", "-p", "new-start", "-d", str(new_start_csv))
     table = cli(*args)
-    assert table.exit_code == 0 and "Summary per party and phase" in table.stdout
+    assert table.exit_code == 3 and "Summary per party and phase" in table.stdout
     csv = cli(*args, "--csv", "--party", "RUS")
     lines = csv.stdout.splitlines()
     assert lines[0].startswith("party,obligation,kind,phase,category,date,status,limit")
@@ -134,7 +180,10 @@ def test_russia_stops_reporting_in_2023(cli) -> None:  # type: ignore[no-untyped
         "margin", "deadline", "evidence", "extended", "evidence_date", "evidence_source",
         "reference_date", "baseline", "note", "rule_source",
     }  # fmt: skip
-    assert set(data) == {"programme", "as_of", "horizon", "non_compliant", "verdicts", "summary"}
+    assert set(data) == {
+        "programme", "as_of", "horizon", "holds_until", "non_compliant", "exit_code", "verdicts",
+        "summary",
+    }  # fmt: skip
 
 
 def test_as_of_before_the_march_2023_deadline(cli) -> None:  # type: ignore[no-untyped-def]
@@ -146,8 +195,9 @@ def test_as_of_before_the_march_2023_deadline(cli) -> None:  # type: ignore[no-u
 
 
 def test_status_filter(cli) -> None:  # type: ignore[no-untyped-def]
-    result = cli("comply", "-p", "new-start", "--status", "no-data", "--json")
-    assert result.exit_code == 0
+    args = ("comply", "-p", "new-start", "--as-of", "2023-03-01")
+    result = cli(*args, "--status", "no-data", "--json")
+    assert result.exit_code == 3
     data = json.loads(result.stdout)
     assert {v["status"] for v in data["verdicts"]} == {"no-data"} and len(data["verdicts"]) == 9
     assert {v["kind"] for v in data["verdicts"]} == {"ceiling"}  # 2022-09 both, 2023-03 Russia

@@ -31,12 +31,17 @@ def load_declarations(
 
     `data` is a path to a `.csv` or `.jsonl`/`.ndjson` file, or a DataFrame with those
     columns. With `programme`, rows are also checked against it (parties, categories, units).
+    A DataFrame's `attrs["retrieved"]` (the data set's retrieval date) is kept.
     """
+    retrieved = None
     if isinstance(data, pd.DataFrame):
         raw, label, unit = _from_frame(data), "declarations (DataFrame)", "row"
+        retrieved = data.attrs.get("retrieved")
     else:
         raw, label, unit = _read(Path(data))
     frame, problems = _validate(raw, label, unit)
+    if retrieved is not None:  # the data set's retrieval date: how far the evaluation can see
+        frame.attrs["retrieved"] = retrieved
     if programme is not None:
         problems += programme_problems(frame, programme)
     _raise(problems, label)

@@ -1,9 +1,11 @@
 """The compliance engine: every party × obligation × evaluation date, with evidence.
 
-Evaluation dates are every date on which any party declared, plus `as_of` when given (rows
-dated after `as_of` are ignored). A party without a row for a category on an evaluation date
-is `no-data` there; missing data is never a pass. The baseline B(c) of a party is its latest
-declared value of c on or before entry into force, unless `baselines` gives it.
+Evaluation dates are every date on which any party declared, plus the horizon (rows dated after
+it are ignored). The horizon is `as_of` when given; otherwise, when the data set's retrieval date
+is known (`retrieved`, or the declarations' `attrs["retrieved"]`), the earlier of that date and
+the programme's end; otherwise the last declaration date. A party without a row for a category
+on an evaluation date is `no-data` there; missing data is never a pass. The baseline B(c) of a
+party is its latest declared value of c on or before entry into force, unless `baselines` gives it.
 """
 
 from __future__ import annotations
@@ -60,6 +62,8 @@ class Result:
     horizon: dt.date | None
     findings: pd.DataFrame  # the verdicts without the `evidence` text (built on first use)
     baselines: dict[str, dict[str, float]]
+    #: why the verdicts stop at `horizon`: a key of HORIZON_BASES
+    horizon_basis: str = "last declaration"
     _verdicts: pd.DataFrame | None = field(default=None, repr=False)
     _summary: pd.DataFrame | None = field(default=None, repr=False)
 
@@ -89,6 +93,22 @@ class Result:
     @property
     def non_compliant(self) -> bool:
         return bool((self.findings["status"] == NON_COMPLIANT).any())
+
+    @property
+    def holds_until(self) -> str:
+        """Up to which date the verdicts hold, and why, e.g. `2026-02-03 (the data set's
+        retrieval date)`; the headline of every output."""
+        if self.horizon is None:
+            return "no evaluation date (no declarations)"
+        return f"{self.horizon} ({HORIZON_BASES[self.horizon_basis]})"
+
+
+HORIZON_BASES = {
+    "as of": "as of the date given",
+    "retrieval": "the data set's retrieval date",
+    "programme end": "the programme's end, before the data set's retrieval date",
+    "last declaration": "the last declaration; no retrieval date given",
+}
 
 
 def summarise(findings: pd.DataFrame, programme: Programme) -> pd.DataFrame:
@@ -122,11 +142,19 @@ def evaluate(
     declarations: pd.DataFrame | str | Path,
     as_of: dt.date | str | None = None,
     baselines: Mapping[str, Mapping[str, float]] | None = None,
+    retrieved: dt.date | str | None = None,
 ) -> Result:
-    """Evaluate every obligation of `programme` for every party on every evaluation date."""
+    """Evaluate every obligation of `programme` for every party on every evaluation date.
+
+    The verdicts hold up to `Result.horizon` (see the module docstring for its default).
+    """
     decls = _prepare(declarations)
     check_against(decls, programme)
-    cutoff = _as_date(as_of)
+    cutoff, basis = _horizon(
+        programme,
+        _as_date(as_of, "--as-of"),
+        _as_date(retrieved, "--retrieved") or decls.attrs.get("retrieved"),
+    )
     if cutoff is not None:
         decls = decls[decls["date"] <= pd.Timestamp(cutoff)]
     stamps = list(decls["date"].unique())
@@ -142,11 +170,26 @@ def evaluate(
     findings = _stack([rule.evaluate(ctx) for rule in programme.rules], programme, ctx)
     return Result(
         programme,
-        cutoff,
+        _as_date(as_of, "--as-of"),
         None if not len(dates) else horizon.date(),
         findings,
         {p: dict(v) for p, v in base.items()},
+        basis,
     )
+
+
+def _horizon(
+    programme: Programme, as_of: dt.date | None, retrieved: dt.date | None
+) -> tuple[dt.date | None, str]:
+    """The date the evaluation runs to (None: the last declaration) and why."""
+    if as_of is not None:
+        return as_of, "as of"
+    if retrieved is None:
+        return None, "last declaration"
+    end = programme.end
+    if end is not None and end < retrieved:
+        return end, "programme end"
+    return retrieved, "retrieval"
 
 
 def _prepare(declarations: pd.DataFrame | str | Path) -> pd.DataFrame:
@@ -155,13 +198,13 @@ def _prepare(declarations: pd.DataFrame | str | Path) -> pd.DataFrame:
     return load_declarations(declarations)
 
 
-def _as_date(value: dt.date | str | None) -> dt.date | None:
+def _as_date(value: dt.date | str | None, name: str) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise BadInput(f"--as-of {value!r} is not a date (YYYY-MM-DD)") from None
+        raise BadInput(f"{name} {value!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _baselines(

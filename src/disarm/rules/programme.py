@@ -58,6 +58,13 @@ class Programme:
     def categories(self) -> dict[str, schema.Category]:
         return dict(self.spec.categories)
 
+    @property
+    def end(self) -> dt.date | None:
+        """The last date on which any obligation binds any party, or None if one never ends."""
+        ends = [r.until(p) for r in self.rules for p in self.parties]
+        known = [e for e in ends if e is not None]
+        return max(known) if known and len(known) == len(ends) else None
+
     def rule(self, obligation_id: str) -> Rule:
         for r in self.rules:
             if r.id == obligation_id:
