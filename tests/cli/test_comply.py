@@ -112,9 +112,34 @@ def test_violation_exits_1(cli, tmp_path: Path) -> None:  # type: ignore[no-unty
     assert [(v["party"], v["obligation"], v["margin"]) for v in bad if v["kind"] == "ceiling"] == [
         ("USA", "NS-1550", -50)
     ]
-    # the file starts in 2019: for the schedule, the 2011 baseline came late for both parties
-    late = {(v["party"], v["date"], v["note"]) for v in bad if v["kind"] == "reporting"}
-    assert late == {(p, "2011-03-22", "declared late") for p in ("USA", "RUS")}
+    # the file starts in 2019: for the schedule, the 2011 baseline came late for both parties,
+    # and so did every half-year's report up to it: one finding each (issue 15.4)
+    late = [(v["party"], v["date"], v["note"]) for v in bad if v["kind"] == "reporting"]
+    for party in ("USA", "RUS"):
+        mine = [(d, n) for p, d, n in late if p == party]
+        assert mine[0] == ("2011-03-22", "declared late")
+        assert mine[-1] == ("2018-09-22", "declared late")
+        assert len(mine) == 16 and {n for _, n in mine} == {"declared late"}
+
+
+def test_silent_then_late_counts_each_missed_period(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Issue 15.4: silent four years then late, or silent four years and never again: the
+    same number of findings, one per missed reporting period."""
+    path = tmp_path / "d.csv"
+    rows = [f"2011-02-05,{p},{c},1" for p in ("USA", "RUS") for c in ("launchers",)]
+    rows.append("2015-03-01,USA,launchers,1")  # four years late; Russia: nothing more
+    path.write_text("date,party,category,value\n" + "\n".join(rows) + "\n")
+    result = cli("comply", "-p", "new-start", "-d", str(path), "--party", "USA", "--json")
+    usa = [v for v in json.loads(result.stdout)["verdicts"] if v["obligation"] == "NS-DATA"]
+    result = cli("comply", "-p", "new-start", "-d", str(path), "--party", "RUS", "--json")
+    rus = [v for v in json.loads(result.stdout)["verdicts"] if v["obligation"] == "NS-DATA"]
+    missed_usa = [v["date"] for v in usa if v["status"] == "non-compliant"]
+    missed_rus = [v["date"] for v in rus if v["status"] == "non-compliant"]
+    assert missed_usa == missed_rus == [
+        "2011-09-19", "2012-03-19", "2012-09-19", "2013-03-19", "2013-09-19", "2014-03-19",
+        "2014-09-19",
+    ]  # fmt: skip
+    assert {v["note"] for v in usa if v["status"] == "non-compliant"} == {"declared late"}
 
 
 @pytest.mark.parametrize(

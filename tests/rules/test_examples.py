@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+
 from disarm.rules import evaluate, load_declarations, load_programme
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
@@ -39,10 +41,13 @@ def test_declarations_example() -> None:
     assert rus["status"].tolist() == ["not-yet-due", "compliant", "no-data"]
     assert rus["evidence_line"].tolist() == [7, 13, 19]  # the file lines of the rows used
     # The example is an excerpt from 2017-09-01: the record does not hold the 2011 baseline, so
-    # the reporting rule finds it late (no party's row says otherwise); nothing else is a finding.
+    # the reporting rule finds it late, and each half-year up to the first row too (issue 15.4:
+    # every missed period is a finding); nothing else is a finding.
     bad = v[v["status"] == "non-compliant"]
-    assert bad[["party", "obligation"]].values.tolist() == [["USA", "NS-DATA"], ["RUS", "NS-DATA"]]
-    assert set(bad["date"].dt.date.astype(str)) == {"2011-03-22"}
+    assert set(bad["obligation"]) == {"NS-DATA"}
+    assert bad.groupby("party", observed=True).size().to_dict() == {"USA": 13, "RUS": 13}
+    assert bad["date"].min() == pd.Timestamp("2011-03-22")
+    assert bad["date"].max() == pd.Timestamp("2017-03-22")
     assert set(bad["note"]) == {"declared late"}
 
 
