@@ -228,3 +228,15 @@ def test_status_filter(cli) -> None:  # type: ignore[no-untyped-def]
     assert {v["kind"] for v in data["verdicts"]} == {"ceiling"}  # 2022-09 both, 2023-03 Russia
     assert "201 verdicts" in result.stderr
     assert cli("comply", "-p", "new-start", "--status", "bogus").exit_code == 2
+
+
+def test_evidence_of_a_filtered_set_is_the_full_tables(cli) -> None:  # type: ignore[no-untyped-def]
+    """Issue 16.1: only the verdicts shown get their sentence, and it is the same sentence."""
+    from disarm.rules import evaluate, load_programme
+
+    args = ("comply", "-p", "new-start", "--json", "--party", "RUS", "--status", "non-compliant")
+    shown = json.loads(cli(*args).stdout)["verdicts"]
+    full = evaluate(load_programme("new-start"), new_start_declarations()).verdicts
+    full = full[(full["party"] == "RUS") & (full["status"] == "non-compliant")]
+    assert [v["evidence"] for v in shown] == full["evidence"].tolist()
+    assert len(shown) == 6 and all("missing" in v["evidence"] for v in shown)

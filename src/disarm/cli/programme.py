@@ -25,6 +25,7 @@ from disarm.rules import (
     load_declarations,
     load_programme,
 )
+from disarm.rules.engine import with_evidence
 
 programme_app = group("programme", "Programme files: validate, show and lint phased obligations.")
 
@@ -254,22 +255,23 @@ def comply_cmd(
     p = load_programme(programme)
     decls = _declarations(p, programme, declarations)
     result = evaluate(p, decls, as_of=as_of, baselines=_baselines(baselines), retrieved=retrieved)
-    verdicts, summary = result.verdicts, result.summary
+    findings, summary = result.findings, result.summary
     if party:
         unknown = [x for x in party if x not in p.parties]
         if unknown:
             raise BadInput(f"--party {', '.join(unknown)}: not a party of {p.id}")
-        verdicts = verdicts[verdicts["party"].isin(party)]
+        findings = findings[findings["party"].isin(party)]
         summary = summary[summary["party"].isin(party)]
-    failed = bool((verdicts["status"] == NON_COMPLIANT).any())
-    counts = verdicts["status"].value_counts()
+    failed = bool((findings["status"] == NON_COMPLIANT).any())
+    counts = findings["status"].value_counts()
     no_data = int(counts.get(NO_DATA, 0))
     code = 1 if failed else 3 if no_data and not allow_no_data else 0
     if status:
         unknown = [s for s in status if s not in STATUSES]
         if unknown:
             raise BadInput(f"--status {', '.join(unknown)}: use {', '.join(STATUSES)}")
-        verdicts = verdicts[verdicts["status"].isin(status)]
+        findings = findings[findings["status"].isin(status)]
+    verdicts = with_evidence(findings)  # the sentences of the verdicts shown, only
     rows = [_row(r, display=not as_json) for r in verdicts.to_dict("records")]
     if as_json:
         print_json(

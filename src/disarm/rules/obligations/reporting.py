@@ -72,18 +72,23 @@ class ReportingRule(Rule):
         return Duration(terms.every_months, terms.grace_days)
 
     def events(self, ctx: Context) -> pd.DataFrame:
-        """One row per (party, date) with any declaration in scope; `has_value` if any value."""
-        d = ctx.declarations
-        d = d[d["category"].isin(self.scope) & d["party"].isin(self.parties)]
-        events = (
-            d.assign(has_value=d["value"].notna())
-            .groupby(["party", "date"], observed=True, sort=True)["has_value"]
-            .any()
-            .reset_index()
+        """One row per (party, date) with any declaration in scope; `has_value` if any value.
+
+        Read off the categories' dates × parties matrices (no pass over the rows)."""
+        shape = (len(ctx.dates), len(ctx.parties))
+        present, has = np.zeros(shape, dtype=bool), np.zeros(shape, dtype=bool)
+        for category in self.scope:
+            m = ctx.matrix(category)
+            present |= m.present
+            has |= m.present & ~np.isnan(m.values)
+        column, row = np.nonzero(present.T)  # party by party, dates in order
+        return pd.DataFrame(
+            {
+                "party": np.array(ctx.parties, dtype=object)[column],
+                "date": ctx.dates.to_numpy(dtype="datetime64[ns]")[row],
+                "has_value": has[row, column],
+            }
         )
-        events["party"] = events["party"].astype(object)
-        events["date"] = events["date"].astype("datetime64[ns]")
-        return events
 
     def evaluate(self, ctx: Context) -> Findings:
         events = self.events(ctx)
@@ -151,7 +156,8 @@ class ReportingRule(Rule):
                 ].itertuples(index=False)
                 for start, later in _missed(due, period.months, nxt, horizon)
             ]
-            parts.append(pd.DataFrame(rows, columns=[*_COLUMNS, "baseline"]))
+            if rows:  # typed first: an object column would make the concatenation slow
+                parts.append(_typed(pd.DataFrame(rows, columns=[*_COLUMNS, "baseline"])))
         if not parts:
             return _typed(pd.DataFrame(columns=[*_COLUMNS, "baseline"]))
         return _typed(pd.concat(parts, ignore_index=True))
