@@ -240,3 +240,44 @@ def test_evidence_of_a_filtered_set_is_the_full_tables(cli) -> None:  # type: ig
     full = full[(full["party"] == "RUS") & (full["status"] == "non-compliant")]
     assert [v["evidence"] for v in shown] == full["evidence"].tolist()
     assert len(shown) == 6 and all("missing" in v["evidence"] for v in shown)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("99999999999999999999999", "value '99999999999999999999999' cannot be represented"),
+        ("9007199254740993", "value '9007199254740993' cannot be represented exactly"),
+        ("1e300", "value '1e300' cannot be represented exactly"),
+        ("12.5", "value 12.5 is not a whole number (unit is a count)"),
+    ],
+)
+def test_counts_that_cannot_be_exact_are_rejected(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path, value: str, message: str
+) -> None:
+    """Issue 15.18: never accepted and echoed rounded; one line naming the input."""
+    path = tmp_path / "d.csv"
+    path.write_text(f"date,party,category,value\n2019-03-01,USA,launchers,{value}\n")
+    result = cli("comply", "-p", "new-start", "-d", str(path))
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert f"line 2: {message}" in result.stderr and str(path) in result.stderr
+    path.write_text("date,party,category,value\n2019-03-01,USA,launchers,9007199254740992\n")
+    assert cli("comply", "-p", "new-start", "-d", str(path)).exit_code == 1  # 2^53 is exact
+
+
+def test_fractions_are_rounded_for_display_only(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    programme = tmp_path / "p.yaml"
+    programme.write_text(
+        "format: disarm-programme/1\nid: t\ntitle: t\nsource: design\n"
+        "entry_into_force: 2020-01-01\nparties: [USA]\n"
+        "categories:\n  material: {unit: tonnes, description: fissile material}\n"
+        "phases:\n  - id: P1\n    title: one\n    deadline: T0\n    source: design\n"
+        "    obligations:\n      - {id: M, kind: ceiling, category: material, max: 1240.1,"
+        " source: design}\n"
+    )
+    decls = tmp_path / "d.csv"
+    decls.write_text("date,party,category,value\n2020-06-01,USA,material,1.4\n")
+    args = ("comply", "-p", str(programme), "-d", str(decls))
+    table = cli(*args, "--csv")
+    assert "1238.7" in table.stdout and "1238.6999999999998" not in table.stdout
+    data = json.loads(cli(*args, "--json").stdout)
+    assert data["verdicts"][0]["margin"] == 1240.1 - 1.4  # JSON keeps every digit

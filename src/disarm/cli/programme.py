@@ -184,6 +184,10 @@ def _declarations(programme: Programme, programme_name: str, path: Path | None) 
     )
 
 
+#: Significant digits of a fractional number in tables and CSV (JSON keeps every digit).
+DISPLAY_DIGITS = 10
+
+
 def _row(record: dict[Any, Any], display: bool = False) -> dict[str, Any]:
     """A verdict or summary row with JSON-friendly values (whole floats as ints to display)."""
     out: dict[str, Any] = {}
@@ -192,6 +196,8 @@ def _row(record: dict[Any, Any], display: bool = False) -> dict[str, Any]:
             out[str(k)] = None
         elif display and isinstance(v, float) and v.is_integer():
             out[str(k)] = int(v)
+        elif display and isinstance(v, float):  # 1238.6999999999998 -> 1238.7
+            out[str(k)] = float(f"{v:.{DISPLAY_DIGITS}g}")
         elif isinstance(v, pd.Timestamp):
             out[str(k)] = v.date().isoformat()
         elif v is pd.NaT:

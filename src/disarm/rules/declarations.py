@@ -148,8 +148,15 @@ def _validate(
     bad = (np.array(category_names, dtype=object) == "")[category_codes]
     problems += _each(line[bad], category[bad], unit, "category is empty")
 
-    value, bad_value = _values(raw["value"])
+    value, bad_value, inexact = _values(raw["value"])
     problems += _each(line[bad_value], raw["value"][bad_value], unit, "value {!r} is not a number")
+    problems += _each(
+        line[inexact],
+        raw["value"][inexact],
+        unit,
+        "value {!r} cannot be represented exactly: counts above 2^53 "
+        f"({EXACT:,}) are not supported",
+    )
     negative = value < 0
     problems += _each(
         line[negative], value[negative], unit, "value {} is negative (counts cannot be)"
@@ -244,17 +251,33 @@ def _dates(column: pd.Series) -> tuple[Any, Any]:
     return out, codes
 
 
-def _values(column: pd.Series) -> tuple[Any, Any]:
+#: The largest count a float64 holds exactly together with all smaller ones (2^53).
+EXACT = 2**53
+
+
+def _values(column: pd.Series) -> tuple[Any, Any, Any]:
+    """Values as floats, and per row: not a number; a number no float holds exactly."""
     if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
+        if pd.api.types.is_integer_dtype(column):  # before float conversion rounds them
+            big = (column.abs() > EXACT).to_numpy(dtype=bool, na_value=False)
+        else:
+            big = None
         value = column.to_numpy(dtype=float, na_value=np.nan)
         bad = np.isinf(value)
-        return np.where(bad, np.nan, value), bad
+        if big is None:
+            big = np.abs(np.where(bad, 0, np.nan_to_num(value))) > EXACT
+        big = np.asarray(big, dtype=bool)
+        return np.where(bad | big, np.nan, value), bad, big
     text = column.astype(object).where(column.notna(), "").astype(str).str.strip()
     value = pd.to_numeric(text.where(text != "", None), errors="coerce").to_numpy(
         dtype=float, na_value=np.nan
     )
     bad = (text != "").to_numpy() & np.isnan(value) | np.isinf(value)
-    return np.where(bad, np.nan, value), bad
+    big = ~bad & (np.abs(np.nan_to_num(value)) >= EXACT)
+    for i in np.flatnonzero(big):  # rare: decide exactly from the text
+        written = str(text.iloc[i])
+        big[i] = not written.lstrip("+-").isdigit() or abs(int(written)) > EXACT
+    return np.where(bad | big, np.nan, value), bad, big
 
 
 def _sources(raw: pd.DataFrame) -> Any:
