@@ -281,3 +281,19 @@ def test_fractions_are_rounded_for_display_only(cli, tmp_path: Path) -> None:  #
     assert "1238.7" in table.stdout and "1238.6999999999998" not in table.stdout
     data = json.loads(cli(*args, "--json").stdout)
     assert data["verdicts"][0]["margin"] == 1240.1 - 1.4  # JSON keeps every digit
+
+
+def test_a_ceiling_on_a_count_is_rounded_down(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Issue 15.7: 0.1 × a baseline of 225 warheads allows 22, not 22.5 (GBR, model P4)."""
+    decl = tmp_path / "d.csv"
+    decl.write_text(
+        "date,party,category,value\n2041-06-01,GBR,total_inventory,22\n"
+        "2041-06-01,IND,total_inventory,18\n"
+    )
+    base = tmp_path / "b.json"
+    base.write_text(json.dumps({"GBR": {"total_inventory": 225}, "IND": {"total_inventory": 172}}))
+    args = ("comply", "-p", "model", "-d", str(decl), "--baselines", str(base), "--json")
+    data = json.loads(cli(*args, "--as-of", "2041-06-01").stdout)
+    r42 = {v["party"]: v for v in data["verdicts"] if v["obligation"] == "R4.2"}
+    assert r42["GBR"]["limit"] == 22 and r42["GBR"]["status"] == "compliant"
+    assert r42["IND"]["limit"] == 17 and r42["IND"]["status"] == "non-compliant"

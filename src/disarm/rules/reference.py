@@ -113,7 +113,10 @@ def _level(
         return "compliant" if v <= cap else "non-compliant"
     if baseline is None:  # the limit is unknown, but lies in [0, cap]
         return "non-compliant" if v > cap else "compliant" if v == 0 else "no-data"
-    return "compliant" if v <= min(cap, terms.fraction * baseline) else "non-compliant"
+    limit = min(cap, terms.fraction * baseline)
+    if getattr(rule, "whole", False):  # a ceiling on a count is a whole number, rounded down
+        limit = math.floor(round(limit, 6))
+    return "compliant" if v <= limit else "non-compliant"
 
 
 def _ratchet(
