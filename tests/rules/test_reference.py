@@ -1,5 +1,6 @@
 """Issue 16.1: the vectorised engine reaches exactly the naive reference's verdicts, on random
-programmes (every kind, asymmetries, extensions, `until`) and random declarations."""
+programmes (every kind, asymmetries, extensions, `until`, joint limits) and random
+declarations."""
 
 from __future__ import annotations
 
@@ -63,7 +64,9 @@ def case(draw: st.DrawFn) -> tuple[Any, pd.DataFrame, dt.date | None]:
         extensions.append({"obligation": "O0", "party": "BBB", "new_deadline": new, "reason": "r"})
     asymmetries = []
     last = obligations[-1]
-    if last["kind"] == "ceiling" and draw(st.booleans()):
+    if last["kind"] == "ceiling" and last is not ext and draw(st.booleans()):
+        last["jointly"] = [["AAA", "BBB"]]  # START I: successor states bound together
+    elif last["kind"] == "ceiling" and draw(st.booleans()):
         asymmetries.append(
             {"party": "AAA", "obligation": last["id"], "set": {"max": 7}, "reason": "r"}
         )

@@ -80,18 +80,34 @@ def evaluate(programme: Programme, table: Table, as_of: dt.date | None = None) -
             elif rule.kind == "non-increase":
                 found = _ratchet(rule, party, table, dates)
             else:
-                base = baseline.get((party, rule.category))
-                found = _levels(rule, party, table, dates, None if base is None else base[1])
+                group = _group(rule, party)
+                bases = [baseline.get((p, rule.category)) for p in group]
+                base = None if None in bases else sum(b[1] for b in bases if b is not None)
+                found = _levels(rule, party, table, dates, base)
             out += [(rule.id, party, d, s) for d, s in found if end is None or d <= end]
     return out
+
+
+def _group(rule: Rule, party: str) -> list[str]:
+    """The parties whose values are summed for `party` (itself, or its joint group)."""
+    for group in getattr(rule.spec, "jointly", []):
+        if party in group:
+            return list(group)
+    return [party]
 
 
 def _levels(
     rule: Rule, party: str, table: Table, dates: list[dt.date], baseline: float | None
 ) -> Iterator[tuple[dt.date, str]]:
-    due = rule.deadline(party)
+    due, group = rule.deadline(party), _group(rule, party)
     for day in dates:
-        yield day, _level(rule, party, day, table.get((party, rule.category, day)), due, baseline)
+        values = [table.get((p, rule.category, day)) for p in group]
+        known = [v for v in values if v is not None]
+        total = sum(known) if known else None
+        status = _level(rule, party, day, total, due, baseline)
+        if len(known) < len(group) and known and status == "compliant":
+            status = "no-data"  # a silent member: the known sum only bounds the total below
+        yield day, status
 
 
 def _level(

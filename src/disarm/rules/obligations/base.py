@@ -40,6 +40,8 @@ NOTES = (
     "not yet due",
     "declared late",
     "missing: no declaration by the due date",
+    "joint limit: the value is the group's sum",
+    "joint limit: a member declared nothing; the value is the known part of the sum",
 )
 NOTE = {s: i for i, s in enumerate(NOTES)}
 
@@ -234,6 +236,11 @@ class Rule(ABC):
 
     def extended(self) -> np.ndarray[Any, np.dtype[np.bool_]]:
         return np.array([p in self.extensions for p in self.parties])
+
+    def groups(self) -> list[list[int]]:
+        """The columns of the parties bound jointly (`jointly`), one list per group."""
+        index = {p: i for i, p in enumerate(self.parties)}
+        return [[index[p] for p in g] for g in getattr(self.spec, "jointly", [])]
 
 
 def condition_of(spec: schema.Status) -> tuple[str, float]:

@@ -9,7 +9,7 @@ from typing import ClassVar
 import numpy as np
 
 from disarm.rules.obligations.base import Context
-from disarm.rules.obligations.level import Array, LevelRule, uniform
+from disarm.rules.obligations.level import Array, LevelRule, pooled_vector, uniform
 
 #: Units whose declared values are whole numbers: a ceiling on them is a whole number too.
 WHOLE_UNITS = ("count", "flag", "level")
@@ -45,7 +45,7 @@ class CeilingRule(LevelRule):
         return ceiling_limit(terms.max, terms.fraction, baseline, whole=self.whole)
 
     def baselines_used(self, ctx: Context) -> Array:
-        base = ctx.baseline_array(self.category)
+        base = pooled_vector(ctx.baseline_array(self.category), self.groups())
         uses = np.array([self.terms(p).fraction is not None for p in self.parties])
         return np.where(uses, base, np.nan)
 
@@ -54,7 +54,7 @@ class CeilingRule(LevelRule):
         return np.array([np.inf if c is None else c for c in caps], dtype=float)
 
     def limits(self, ctx: Context) -> tuple[Array, Array]:
-        base = ctx.baseline_array(self.category)
+        base = pooled_vector(ctx.baseline_array(self.category), self.groups())
         limit = np.array([self.limit_for(p, b) for p, b in zip(self.parties, base, strict=True)])
         return limit, uniform(self.parties, "le")
 
