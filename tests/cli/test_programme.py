@@ -87,12 +87,21 @@ def test_list_and_schema(cli) -> None:  # type: ignore[no-untyped-def]
     assert "Ceiling" in schema["$defs"]
 
 
-def test_show_one_partys_terms(cli) -> None:  # type: ignore[no-untyped-def]
-    path = str(Path(__file__).resolve().parents[2] / "docs" / "examples" / "start-i.yaml")
-    data = json.loads(cli("programme", "show", path, "--party", "UKR", "--json").stdout)
+def test_show_one_partys_terms(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        "format: disarm-programme/1\nid: t\ntitle: t\nsource: design\n"
+        "entry_into_force: 2000-01-01\nparties: [USA, UKR]\n"
+        "categories:\n  sndv: {unit: count, description: d}\n  bmw: {unit: count, description: d}\n"
+        "phases:\n  - id: P\n    title: p\n    deadline: T0\n    source: design\n"
+        "    obligations:\n      - {id: S3-SNDV, kind: ceiling, category: sndv, max: 1600,"
+        " source: d}\n      - {id: S3-BMW, kind: ceiling, category: bmw, max: 4900, source: d}\n"
+        "asymmetries:\n  - {party: UKR, obligation: S3-SNDV, set: {max: 0}, reason: Lisbon}\n"
+    )
+    data = json.loads(cli("programme", "show", str(path), "--party", "UKR", "--json").stdout)
     terms = {o["id"]: (o["terms"], o["party_specific"]) for o in data["obligations"]}
     assert terms["S3-SNDV"] == ("sndv ≤ 0", True)
-    assert terms["S3-BMW"] == ("ballistic_missile_warheads ≤ 4900", False)
-    usa = json.loads(cli("programme", "show", path, "--party", "USA", "--json").stdout)
+    assert terms["S3-BMW"] == ("bmw ≤ 4900", False)
+    usa = json.loads(cli("programme", "show", str(path), "--party", "USA", "--json").stdout)
     assert {o["id"]: o["terms"] for o in usa["obligations"]}["S3-SNDV"] == "sndv ≤ 1600"
     assert cli("programme", "show", "new-start", "--party", "FRA").exit_code == 2

@@ -41,7 +41,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Regi
     cases = {
         "none": {"seed": 1},
         "omit": {"seed": 1, "cheat": "omit"},
-        "redeclare": {"seed": 1, "cheat": "redeclare"},
+        "redeclare": {"seed": 2, "cheat": "redeclare"},  # seed 1 misses it (whole ceilings)
         "divert": {"seed": 1, "cheat": "divert", "cheater": "USA"},
     }
     return {k: _run(tmp_path_factory.mktemp(k), **v) for k, v in cases.items()}

@@ -157,36 +157,44 @@ def reference_reporting(
     rows: list[Row], due: dt.date, months: int, horizon: dt.date
 ) -> dict[tuple[str, dt.date], str]:
     """Checkpoints per party, computed one by one: late or missing is non-compliant whatever
-    the other parties did; a declaration without values counts as made."""
+    the other parties did; a declaration without values counts as made; every period a late
+    or missing declaration leaves uncovered is a finding of its own."""
     out: dict[tuple[str, dt.date], str] = {}
 
     def plus(day: dt.date) -> dt.date:
         return (pd.Timestamp(day) + pd.DateOffset(months=months)).date()
 
-    def judge(party: str, start: dt.date | None, deadline: dt.date, came: Any) -> None:
-        if came is not None and came[0] <= deadline:
+    def judge(party: str, deadline: dt.date, came: dt.date | None) -> None:
+        if came is not None and came <= deadline:
             out[party, deadline] = "compliant"
-        elif came is None and deadline > horizon:
-            out[party, deadline] = "not-yet-due"
-        else:  # late, or missing by a due date within the horizon
-            out[party, deadline] = "non-compliant"
+            return
+        while True:
+            if came is None and deadline > horizon:
+                out[party, deadline] = "not-yet-due"
+            else:  # late, or missing by a due date within the horizon
+                out[party, deadline] = "non-compliant"
+            start, deadline = deadline, plus(deadline)
+            if (came is not None and deadline >= came) or (came is None and start > horizon):
+                return
 
     for party in PARTIES:
-        days: dict[dt.date, bool] = {}
-        for d, p, _, v in rows:
-            if p == party:
-                day = dt.date.fromisoformat(d)
-                days[day] = days.get(day, False) or v is not None
-        events = sorted(days.items())
-        judge(party, None, due, events[0] if events else None)
-        for i, (day, _) in enumerate(events):
-            nxt = events[i + 1] if i + 1 < len(events) else None
-            judge(party, day, plus(day), nxt)
-        start = plus(events[-1][0]) if events else due
-        while start <= horizon:
-            judge(party, start, plus(start), None)
-            start = plus(start)
+        days = sorted({dt.date.fromisoformat(d) for d, p, _, _ in rows if p == party})
+        judge(party, due, days[0] if days else None)
+        for i, day in enumerate(days):
+            judge(party, plus(day), days[i + 1] if i + 1 < len(days) else None)
     return out
+
+
+def test_silent_then_late_counts_like_never_heard_from() -> None:
+    """Issue 15.4: four years of silence are eight missed half-years, whether or not the
+    party declares afterwards."""
+    ob = {"id": "D", "kind": "reporting", "baseline_within_days": 0, "every_months": 6}
+    first = [("2020-01-01", p, "warheads", 1.0) for p in PARTIES]
+    late = [("2024-01-15", "AAA", "warheads", 1.0)]  # BBB: nothing, up to the same date
+    verdicts = run(programme([ob]), first + late)
+    found = verdicts[(verdicts["obligation"] == "D") & (verdicts["status"] == "non-compliant")]
+    counts = found.groupby("party", observed=True).size().to_dict()
+    assert counts == {"AAA": 8, "BBB": 8}
 
 
 @settings(**SETTINGS)

@@ -22,7 +22,9 @@ def verdicts() -> pd.DataFrame:
 
 def test_central_limits_met_by_both_parties_from_2018(verdicts: pd.DataFrame) -> None:
     central = verdicts[verdicts["obligation"].isin(list(LIMITS))]
-    after = central[(central["date"] >= CENTRAL_DATE) & (central["date"] != "2023-03-01")]
+    after = central[
+        (central["date"] >= CENTRAL_DATE) & (central["date"] < pd.Timestamp("2023-03-01"))
+    ]
     known = after[after["value"].notna()]
     assert set(known["party"]) == {"USA", "RUS"}
     assert len(known) == 2 * 3 * 9  # 9 exchanges from 2018-02-05 to 2022-03-01, both parties
@@ -58,16 +60,31 @@ def test_march_2023_is_no_data_for_russia_and_compliant_for_the_us(
 
 
 def test_deadline_and_evidence(verdicts: pd.DataFrame) -> None:
-    row = verdicts[(verdicts["obligation"] == "NS-1550") & (verdicts["party"] == "RUS")].iloc[-3]
+    row = verdicts[(verdicts["obligation"] == "NS-1550") & (verdicts["party"] == "RUS")].iloc[-4]
     assert row["deadline"] == pd.Timestamp(dt.date(2018, 2, 5))
     assert "1474" in row["evidence"] and "1550" in row["evidence"]
     assert "State" in row["evidence_source"]
 
 
+def test_evaluated_to_the_retrieval_date() -> None:
+    """Issue 15.2: by default up to the earlier of the programme's end and the data set's
+    retrieval date; the horizon is an evaluation date of its own (no data is never a pass)."""
+    result = evaluate(load_programme("new-start"), new_start_declarations())
+    assert result.horizon == dt.date(2026, 2, 3) and result.horizon_basis == "retrieval"
+    assert load_programme("new-start").end == dt.date(2026, 2, 5)
+    last = result.verdicts[result.verdicts["date"] == pd.Timestamp("2026-02-03")]
+    assert len(last) == 6 and set(last["status"]) == {"no-data"}
+
+
 def test_reporting_on_the_bundled_data(verdicts: pd.DataFrame) -> None:
     reports = verdicts[verdicts["obligation"] == "NS-DATA"]
-    assert "non-compliant" not in set(reports["status"])  # horizon 2023-03-01: March not due yet
     assert "no-data" not in set(reports["status"])
+    missed = reports[reports["status"] == "non-compliant"]
+    # Russia from its March 2023 exchange on, the US (no exchange in the data after March
+    # 2023) from September 2023 on: one finding per missed half-year, to the retrieval date
+    assert missed.groupby("party", observed=True).size().to_dict() == {"USA": 5, "RUS": 6}
+    assert missed["date"].min() == pd.Timestamp("2023-04-15")
+    assert missed["date"].max() <= pd.Timestamp("2026-02-03")
     for party in ("USA", "RUS"):  # Sep 2022: declared, figures not in the dataset
         row = reports[(reports["party"] == party) & (reports["date"] == "2022-10-16")].iloc[0]
         assert row["status"] == "compliant" and row["note"] == "declared on time without values"

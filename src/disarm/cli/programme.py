@@ -186,6 +186,10 @@ def _declarations(programme: Programme, programme_name: str, path: Path | None) 
     )
 
 
+#: Significant digits of a fractional number in tables and CSV (JSON keeps every digit).
+DISPLAY_DIGITS = 10
+
+
 def _row(record: dict[Any, Any], display: bool = False) -> dict[str, Any]:
     """A verdict or summary row with JSON-friendly values (whole floats as ints to display)."""
     import pandas as pd
@@ -196,6 +200,8 @@ def _row(record: dict[Any, Any], display: bool = False) -> dict[str, Any]:
             out[str(k)] = None
         elif display and isinstance(v, float) and v.is_integer():
             out[str(k)] = int(v)
+        elif display and isinstance(v, float):  # 1238.6999999999998 -> 1238.7
+            out[str(k)] = float(f"{v:.{DISPLAY_DIGITS}g}")
         elif isinstance(v, pd.Timestamp):
             out[str(k)] = v.date().isoformat()
         elif v is pd.NaT:
@@ -218,7 +224,22 @@ def comply_cmd(
         "Optional for new-start, which uses the bundled data exchanges.",
     ),
     as_of: str | None = typer.Option(
-        None, "--as-of", help="Evaluate as of this date (YYYY-MM-DD); later rows are ignored."
+        None,
+        "--as-of",
+        help="Evaluate up to this date (YYYY-MM-DD); later rows are ignored. Default: the earlier "
+        "of the programme's end and the data set's retrieval date (bundled data, --retrieved), "
+        "else the last declaration date.",
+    ),
+    retrieved: str | None = typer.Option(
+        None,
+        "--retrieved",
+        help="The date the declarations were retrieved (YYYY-MM-DD): reports due by then that "
+        "are not in the file count as missing.",
+    ),
+    allow_no_data: bool = typer.Option(
+        False,
+        "--allow-no-data",
+        help="Exit 0 instead of 3 when verdicts that fell due have no data.",
     ),
     baselines: Path | None = typer.Option(
         None, "--baselines", help='JSON file {"PARTY": {"category": B}} overriding baselines.'
@@ -235,26 +256,35 @@ def comply_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print verdicts and summary as JSON."),
     as_csv: bool = typer.Option(False, "--csv", help="Print the verdict table as CSV."),
 ) -> None:
-    """Evaluate declarations against a programme: exit 0 if nothing is non-compliant, else 1."""
-    from disarm.rules import NON_COMPLIANT, STATUSES, evaluate, load_programme
+    """Evaluate declarations against a programme.
+
+    Exit 0 if every verdict that fell due is compliant, 1 if any is non-compliant, 3 if none
+    is non-compliant but some have no data (missing data is never a pass; --allow-no-data
+    exits 0 instead), 2 on bad input.
+    """
+    from disarm.rules import NO_DATA, NON_COMPLIANT, STATUSES, evaluate, load_programme
+    from disarm.rules.engine import with_evidence
 
     p = load_programme(programme)
     decls = _declarations(p, programme, declarations)
-    result = evaluate(p, decls, as_of=as_of, baselines=_baselines(baselines))
-    verdicts, summary = result.verdicts, result.summary
+    result = evaluate(p, decls, as_of=as_of, baselines=_baselines(baselines), retrieved=retrieved)
+    findings, summary = result.findings, result.summary
     if party:
         unknown = [x for x in party if x not in p.parties]
         if unknown:
             raise BadInput(f"--party {', '.join(unknown)}: not a party of {p.id}")
-        verdicts = verdicts[verdicts["party"].isin(party)]
+        findings = findings[findings["party"].isin(party)]
         summary = summary[summary["party"].isin(party)]
-    failed = bool((verdicts["status"] == NON_COMPLIANT).any())
-    counts = verdicts["status"].value_counts()
+    failed = bool((findings["status"] == NON_COMPLIANT).any())
+    counts = findings["status"].value_counts()
+    no_data = int(counts.get(NO_DATA, 0))
+    code = 1 if failed else 3 if no_data and not allow_no_data else 0
     if status:
         unknown = [s for s in status if s not in STATUSES]
         if unknown:
             raise BadInput(f"--status {', '.join(unknown)}: use {', '.join(STATUSES)}")
-        verdicts = verdicts[verdicts["status"].isin(status)]
+        findings = findings[findings["status"].isin(status)]
+    verdicts = with_evidence(findings)  # the sentences of the verdicts shown, only
     rows = [_row(r, display=not as_json) for r in verdicts.to_dict("records")]
     if as_json:
         print_json(
@@ -262,7 +292,9 @@ def comply_cmd(
                 "programme": p.id,
                 "as_of": result.as_of,
                 "horizon": result.horizon,
+                "holds_until": result.holds_until,
                 "non_compliant": failed,
+                "exit_code": code,
                 "verdicts": rows,
                 "summary": [_row(r) for r in summary.to_dict("records")],
             }
@@ -270,12 +302,28 @@ def comply_cmd(
     elif as_csv:
         emit(rows, as_csv=True)
     else:
-        emit(rows, columns=TABLE_COLUMNS, title=f"{p.title}: verdicts")
+        emit(
+            rows,
+            columns=TABLE_COLUMNS,
+            title=f"{p.title}: verdicts up to {result.holds_until}",
+        )
         emit([_row(r) for r in summary.to_dict("records")], title="Summary per party and phase")
     stderr.print(
-        f"{p.id}: {int(counts.sum())} verdicts; "
+        f"{p.id}: {int(counts.sum())} verdicts up to {result.holds_until}; "
         + ", ".join(f"{k} {int(counts.get(k, 0))}" for k in sorted(counts.index))
-        + (f" (as of {result.as_of})" if result.as_of else "")
+        + f"; exit {code}: {_meaning(code, no_data)}",
+        highlight=False,
     )
-    if failed:
-        raise typer.Exit(1)
+    if code:
+        raise typer.Exit(code)
+
+
+def _meaning(code: int, no_data: int) -> str:
+    """The exit code in words, for the summary line."""
+    if code == 1:
+        return "a verdict is non-compliant"
+    if code == 3:
+        return f"{no_data} verdicts that fell due have no data (never a pass; --allow-no-data)"
+    if no_data:
+        return f"{no_data} verdicts that fell due have no data, allowed by --allow-no-data"
+    return "every verdict that fell due is compliant"

@@ -9,6 +9,7 @@ holds `Quantity` values and every key column (years) holds ``int``.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from dataclasses import dataclass
 from functools import cache
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 BUNDLE = "bundled"
+#: The bundled compilation's newest source snapshot (UN Treaty Collection, 3 Feb 2026).
+COMPILED = dt.date(2026, 2, 3)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +36,9 @@ class Dataset:
     sources: str
     quantity_columns: tuple[str, ...] = ()
     integer_columns: tuple[str, ...] = ()
+    #: The date the data set was retrieved, when known: no later row can be in it, so a
+    #: compliance evaluation of its declarations runs up to this date (see `disarm comply`).
+    retrieved: dt.date | None = None
 
     @property
     def file(self) -> str:
@@ -93,6 +99,9 @@ DATASETS: tuple[Dataset, ...] = (
             "warheads_on_deployed_icbm_slbm_and_counted_for_heavy_bombers",
             "deployed_and_nondeployed_launchers_icbm_slbm_heavy_bombers",
         ),
+        # SOURCES.md: the compilation's newest snapshot is of 3 Feb 2026, so it was retrieved
+        # on or after that date, and it holds no exchange after 2023-03-01.
+        retrieved=COMPILED,
     ),
     Dataset(
         "new_start_treaty_parameters",

@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Final
 
-from disarm.data.catalog import load
+from disarm.data.catalog import dataset, load
 from disarm.errors import BadInput
 from disarm.model.quantity import Quantity, parse_quantity
 
@@ -62,7 +62,8 @@ def new_start_declarations() -> pd.DataFrame:
     ``Int64``: empty when the exchange took place but its figure is not in the dataset),
     ``source`` (the fact sheet and the copy it was read from; for an empty value, also the
     file's note on the gap). An exchange a party did not make (`NOT_DECLARED`) has no rows.
-    Sorted by date, party, category.
+    Sorted by date, party, category. ``attrs["retrieved"]`` holds the data set's retrieval
+    date (the compliance engine evaluates up to it by default).
     """
     import pandas as pd
 
@@ -106,7 +107,9 @@ def new_start_declarations() -> pd.DataFrame:
             )
     df = pd.DataFrame.from_records(rows, columns=list(COLUMNS))
     df["value"] = pd.array(df["value"].tolist(), dtype="Int64")
-    return df.sort_values(["date", "party", "category"], kind="stable").reset_index(drop=True)
+    df = df.sort_values(["date", "party", "category"], kind="stable").reset_index(drop=True)
+    df.attrs["retrieved"] = dataset("new_start_data_exchange").retrieved
+    return df
 
 
 def _not_declared(

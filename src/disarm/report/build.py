@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from disarm.report.document import CategoryInfo, PhaseInfo, ReportData, Table
+from disarm.rules.obligations.ceiling import ceiling_limit
 
 #: units of categories that hold amounts (flags and levels are conditions, not amounts)
 QUANTITY_UNITS = ("count", "kg", "tonnes")
@@ -193,10 +194,7 @@ def _condition(rule: Any, party: str, baseline: float | None) -> tuple[str, floa
         b = math.nan if baseline is None else baseline
         if terms.fraction is not None and math.isnan(b):
             return text, math.nan
-        caps = [terms.max] if terms.max is not None else []
-        if terms.fraction is not None:
-            caps.append(terms.fraction * b)
-        return text, float(min(caps))
+        return text, ceiling_limit(terms.max, terms.fraction, b, whole=rule.whole)
     if rule.kind == "status":
         for name, sign in (("equals", "="), ("at_most", "≤"), ("at_least", "≥")):
             value = getattr(terms, name, None)

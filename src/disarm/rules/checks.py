@@ -93,6 +93,8 @@ def check(
             problems.append(problem(node, (*path, "until"), "`until` is before `due`"))
         if ob.kind == "status" and ob.category in spec.categories:
             _check_flag(spec, ob, path, node, problems)
+        if ob.kind == "ceiling":
+            problems += _check_groups(spec, ob, path, parties, node)
         by_id[ob.id] = (ob, due)
     problems += _check_extensions(spec, parties, by_id, node)
     problems += _check_asymmetries(spec, parties, by_id, node)
@@ -107,6 +109,39 @@ def _p(path: tuple[str | int, ...]) -> str:
 
 def _cats(spec: schema.ProgrammeFile) -> str:
     return "declared categories: " + ", ".join(spec.categories)
+
+
+def _check_groups(
+    spec: schema.ProgrammeFile,
+    ob: schema.Ceiling,
+    path: tuple[str | int, ...],
+    parties: tuple[str, ...],
+    node: yaml.Node | None,
+) -> list[str]:
+    """A joint group names parties of the programme, each in one group, none with its own
+    terms (the group shares one limit)."""
+    problems: list[str] = []
+    seen: set[str] = set()
+    own = {a.party for a in spec.asymmetries if a.obligation == ob.id}
+    own |= {e.party for e in spec.extensions if e.obligation == ob.id}
+    for g, group in enumerate(ob.jointly):
+        for k, party in enumerate(group):
+            here = (*path, "jointly", g, k)
+            if party not in parties:
+                problems.append(problem(node, here, f"{party} is not a party"))
+            elif party in seen:
+                problems.append(problem(node, here, f"{party} is in more than one joint group"))
+            elif party in own:
+                problems.append(
+                    problem(
+                        node,
+                        here,
+                        f"{party} is bound jointly, so it cannot have its own asymmetry or "
+                        f"extension of {ob.id}",
+                    )
+                )
+            seen.add(party)
+    return problems
 
 
 def _check_flag(

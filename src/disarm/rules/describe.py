@@ -21,12 +21,14 @@ def terms_text(rule: Rule, party: str | None = None) -> str:
         if t.fraction is not None:
             parts.append(f"{t.fraction:g} × baseline")
         limit = parts[0] if len(parts) == 1 else f"min({', '.join(parts)})"
-        return f"{cat} ≤ {limit}"
+        joint = "".join(f"; jointly {'+'.join(g)}" for g in t.jointly)
+        return f"{cat} ≤ {limit}{' (provisional value)' if t.provisional_value else ''}{joint}"
     if rule.kind in ("elimination", "prohibition"):
         return f"{cat} = 0" if rule.kind == "elimination" else f"{cat} = 0 throughout"
     if rule.kind == "status":
         op, value = condition_of(t)
-        return f"{cat} {dict(eq='=', le='≤', ge='≥')[op]} {value:g}"
+        mark = " (provisional value)" if t.provisional_value else ""
+        return f"{cat} {dict(eq='=', le='≤', ge='≥')[op]} {value:g}{mark}"
     if rule.kind == "non-increase":
         return f"{cat} never rises between consecutive declarations"
     return (
@@ -61,6 +63,8 @@ def describe(programme: Programme, party: str | None = None) -> dict[str, Any]:
                 "party_specific": bool(party)
                 and (party in rule.overrides or party in rule.extensions),
                 "provisional": bool(rule.spec.provisional),
+                "provisional_value": bool(getattr(rule.spec, "provisional_value", False)),
+                "jointly": [list(g) for g in getattr(rule.spec, "jointly", [])],
                 "description": rule.spec.description,
                 "source": rule.source,
             }

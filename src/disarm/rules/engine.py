@@ -1,9 +1,11 @@
 """The compliance engine: every party × obligation × evaluation date, with evidence.
 
-Evaluation dates are every date on which any party declared, plus `as_of` when given (rows
-dated after `as_of` are ignored). A party without a row for a category on an evaluation date
-is `no-data` there; missing data is never a pass. The baseline B(c) of a party is its latest
-declared value of c on or before entry into force, unless `baselines` gives it.
+Evaluation dates are every date on which any party declared, plus the horizon (rows dated after
+it are ignored). The horizon is `as_of` when given; otherwise, when the data set's retrieval date
+is known (`retrieved`, or the declarations' `attrs["retrieved"]`), the earlier of that date and
+the programme's end; otherwise the last declaration date. A party without a row for a category
+on an evaluation date is `no-data` there; missing data is never a pass. The baseline B(c) of a
+party is its latest declared value of c on or before entry into force, unless `baselines` gives it.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from disarm.errors import BadInput
-from disarm.rules.declarations import check_against, load_declarations
+from disarm.rules.declarations import check_against, fingerprint, load_declarations
 from disarm.rules.evidence import evidence_text
 from disarm.rules.obligations.base import (
     COMPLIANT,
@@ -31,6 +33,7 @@ from disarm.rules.obligations.base import (
     STATUSES,
     Context,
 )
+from disarm.rules.obligations.frames import Findings
 from disarm.rules.programme import STANDING, Programme
 from disarm.rules.timing import to_datetime64
 
@@ -58,21 +61,35 @@ class Result:
     programme: Programme
     as_of: dt.date | None
     horizon: dt.date | None
-    findings: pd.DataFrame  # the verdicts without the `evidence` text (built on first use)
+    #: each rule's findings as arrays of codes and numbers (the structured evidence): what
+    #: evaluation computes; the tables below are laid out from them on first use
+    parts: list[Findings] = field(repr=False)
+    source_names: list[str] = field(repr=False)
     baselines: dict[str, dict[str, float]]
+    #: why the verdicts stop at `horizon`: a key of HORIZON_BASES
+    horizon_basis: str = "last declaration"
+    _findings: pd.DataFrame | None = field(default=None, repr=False)
     _verdicts: pd.DataFrame | None = field(default=None, repr=False)
     _summary: pd.DataFrame | None = field(default=None, repr=False)
+
+    @property
+    def findings(self) -> pd.DataFrame:
+        """The verdicts as one table without the `evidence` text, ordered by party, obligation
+        and date (categorical columns; laid out on first use)."""
+        if self._findings is None:
+            self._findings = _stack(self.parts, self.programme, self.source_names)
+        return self._findings
 
     @property
     def verdicts(self) -> pd.DataFrame:
         """party, obligation, kind, phase, category, date, status, limit, value, margin,
         deadline, evidence, then the evidence fields (extended, evidence_date,
-        evidence_source, evidence_line, reference_date, baseline, note, rule_source)."""
+        evidence_source, evidence_line, reference_date, baseline, note, rule_source).
+
+        Renders the evidence sentence of every verdict: to show a few, filter `findings`
+        first and pass them to `with_evidence`."""
         if self._verdicts is None:
-            frame = self.findings.copy()
-            frame["evidence"] = evidence_text(frame)
-            rest = [c for c in frame.columns if c not in VERDICT_COLUMNS]
-            self._verdicts = frame[[*VERDICT_COLUMNS, *rest]]
+            self._verdicts = with_evidence(self.findings)
         return self._verdicts
 
     @property
@@ -83,38 +100,63 @@ class Result:
         else `compliant` if any finding is, else `not-yet-due`.
         """
         if self._summary is None:
-            self._summary = summarise(self.findings, self.programme)
+            self._summary = summarise(self.parts, self.programme)
         return self._summary
 
     @property
     def non_compliant(self) -> bool:
-        return bool((self.findings["status"] == NON_COMPLIANT).any())
+        code = STATUSES.index(NON_COMPLIANT)
+        return any(bool((part["status"] == code).any()) for part in self.parts)
+
+    @property
+    def holds_until(self) -> str:
+        """Up to which date the verdicts hold, and why, e.g. `2026-02-03 (the data set's
+        retrieval date)`; the headline of every output."""
+        if self.horizon is None:
+            return "no evaluation date (no declarations)"
+        return f"{self.horizon} ({HORIZON_BASES[self.horizon_basis]})"
 
 
-def summarise(findings: pd.DataFrame, programme: Programme) -> pd.DataFrame:
-    counts = (
-        findings.groupby(["party", "phase", "status"], observed=True)
-        .size()
-        .unstack("status", fill_value=0)
-        .reindex(columns=list(STATUSES), fill_value=0)
-    )
-    counts.columns = ["compliant", "non_compliant", "not_yet_due", "no_data"]
-    counts = counts.reset_index()
-    verdict = np.select(
-        [counts["non_compliant"] > 0, counts["no_data"] > 0, counts["compliant"] > 0],
+def with_evidence(findings: pd.DataFrame) -> pd.DataFrame:
+    """Verdict rows (any subset of `Result.findings`) with their evidence sentence rendered."""
+    frame = findings.copy()
+    frame["evidence"] = evidence_text(frame)
+    rest = [c for c in frame.columns if c not in VERDICT_COLUMNS]
+    return frame[[*VERDICT_COLUMNS, *rest]]
+
+
+HORIZON_BASES = {
+    "as of": "as of the date given",
+    "retrieval": "the data set's retrieval date",
+    "programme end": "the programme's end, before the data set's retrieval date",
+    "last declaration": "the last declaration; no retrieval date given",
+}
+
+
+def summarise(parts: list[Findings], programme: Programme) -> pd.DataFrame:
+    """Counts of each status per party and phase, from the rules' status codes (no table)."""
+    n_parties, n_status = len(programme.parties), len(STATUSES)
+    phase_order = [p.id for p in programme.phases] + [STANDING]
+    counts = np.zeros((n_parties, len(phase_order), n_status), dtype=np.int64)
+    for rule, part in zip(programme.rules, parts, strict=True):
+        cell = part["party"].astype(np.int64) * n_status + part["status"].astype(np.int64)
+        tally = np.bincount(cell, minlength=n_parties * n_status).reshape(n_parties, n_status)
+        counts[:, phase_order.index(rule.phase), :] += tally
+    rows = [
+        (party, phase, *(int(x) for x in counts[i, j]))
+        for i, party in enumerate(programme.parties)
+        for j, phase in enumerate(phase_order)
+        if counts[i, j].sum() > 0
+    ]
+    frame = pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
+    for c in SUMMARY_COLUMNS[2:]:
+        frame[c] = frame[c].astype(int)
+    frame["verdict"] = np.select(
+        [frame["non_compliant"] > 0, frame["no_data"] > 0, frame["compliant"] > 0],
         [NON_COMPLIANT, NO_DATA, COMPLIANT],
         NOT_YET_DUE,
-    )
-    counts["verdict"] = verdict
-    phase_order = [p.id for p in programme.phases] + [STANDING]
-    counts["party"] = pd.Categorical(counts["party"], categories=list(programme.parties))
-    counts["phase"] = pd.Categorical(counts["phase"], categories=phase_order)
-    counts = counts.sort_values(["party", "phase"]).reset_index(drop=True)
-    counts["party"] = counts["party"].astype(str)
-    counts["phase"] = counts["phase"].astype(str)
-    for c in ("compliant", "non_compliant", "not_yet_due", "no_data"):
-        counts[c] = counts[c].astype(int)
-    return counts[[*SUMMARY_COLUMNS, "verdict"]]
+    ).astype(object)
+    return frame
 
 
 def evaluate(
@@ -122,11 +164,20 @@ def evaluate(
     declarations: pd.DataFrame | str | Path,
     as_of: dt.date | str | None = None,
     baselines: Mapping[str, Mapping[str, float]] | None = None,
+    retrieved: dt.date | str | None = None,
 ) -> Result:
-    """Evaluate every obligation of `programme` for every party on every evaluation date."""
+    """Evaluate every obligation of `programme` for every party on every evaluation date.
+
+    The verdicts hold up to `Result.horizon` (see the module docstring for its default).
+    """
     decls = _prepare(declarations)
-    check_against(decls, programme)
-    cutoff = _as_date(as_of)
+    if decls.attrs.get("checked") != fingerprint(programme):
+        check_against(decls, programme)
+    cutoff, basis = _horizon(
+        programme,
+        _as_date(as_of, "--as-of"),
+        _as_date(retrieved, "--retrieved") or decls.attrs.get("retrieved"),
+    )
     if cutoff is not None:
         decls = decls[decls["date"] <= pd.Timestamp(cutoff)]
     stamps = list(decls["date"].unique())
@@ -139,14 +190,29 @@ def evaluate(
         horizon = pd.Timestamp(to_datetime64(programme.entry_into_force))
     base, notes = _baselines(decls, programme, baselines)
     ctx = Context(programme.parties, dates, horizon, decls, base, notes)
-    findings = _stack([rule.evaluate(ctx) for rule in programme.rules], programme, ctx)
     return Result(
         programme,
-        cutoff,
+        _as_date(as_of, "--as-of"),
         None if not len(dates) else horizon.date(),
-        findings,
+        [rule.evaluate(ctx) for rule in programme.rules],
+        ctx.source_names,
         {p: dict(v) for p, v in base.items()},
+        basis,
     )
+
+
+def _horizon(
+    programme: Programme, as_of: dt.date | None, retrieved: dt.date | None
+) -> tuple[dt.date | None, str]:
+    """The date the evaluation runs to (None: the last declaration) and why."""
+    if as_of is not None:
+        return as_of, "as of"
+    if retrieved is None:
+        return None, "last declaration"
+    end = programme.end
+    if end is not None and end < retrieved:
+        return end, "programme end"
+    return retrieved, "retrieval"
 
 
 def _prepare(declarations: pd.DataFrame | str | Path) -> pd.DataFrame:
@@ -155,13 +221,13 @@ def _prepare(declarations: pd.DataFrame | str | Path) -> pd.DataFrame:
     return load_declarations(declarations)
 
 
-def _as_date(value: dt.date | str | None) -> dt.date | None:
+def _as_date(value: dt.date | str | None, name: str) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise BadInput(f"--as-of {value!r} is not a date (YYYY-MM-DD)") from None
+        raise BadInput(f"{name} {value!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _baselines(
@@ -188,7 +254,7 @@ def _baselines(
     return base, notes
 
 
-def _stack(parts: list[dict[str, Any]], programme: Programme, ctx: Context) -> pd.DataFrame:
+def _stack(parts: list[Findings], programme: Programme, source_names: list[str]) -> pd.DataFrame:
     """One findings table ordered by party, obligation and date.
 
     Rules return integer codes; they are concatenated and sorted as NumPy arrays and become
@@ -221,7 +287,7 @@ def _stack(parts: list[dict[str, Any]], programme: Programme, ctx: Context) -> p
         "status": STATUSES,
         "note": NOTES,
         "op": OPS,
-        "evidence_source": tuple(ctx.source_names),
+        "evidence_source": tuple(source_names),
     }
     for name in FINDING_COLUMNS:
         if name in ("party", "date"):
@@ -253,4 +319,4 @@ def _categorical(codes: Any, labels: tuple[str, ...]) -> pd.Categorical:
     return pd.Categorical.from_codes(codes, categories=pd.Index(list(labels), dtype=object))
 
 
-__all__ = ["NOT_YET_DUE", "Result", "evaluate"]
+__all__ = ["NOT_YET_DUE", "Result", "evaluate", "with_evidence"]

@@ -84,6 +84,10 @@ def _rule_warnings(rule: Rule, deadlines: dict[str, Any], programme: Programme, 
     common = programme.parties[0]
     if rule.spec.provisional:
         warn("provisional", rule.id, f"{rule.id}: deadline is provisional")
+    if getattr(rule.spec, "provisional_value", False):
+        warn("provisional-value", rule.id, f"{rule.id}: the limit's value is provisional")
+    for group in getattr(rule.spec, "jointly", []):
+        warn("joint", rule.id, f"{rule.id} binds {', '.join(group)} jointly (their sum)")
     if _DESIGN.search(rule.source):
         warn("design-choice", rule.id, f"{rule.id}: rests (partly) on a design choice")
     end = deadlines.get(rule.phase)

@@ -15,7 +15,7 @@ from disarm.rules.checks import check, default_due, obligations_with_paths, reso
 from disarm.rules.loader import parse_yaml, read_text, validate
 from disarm.rules.obligations import RULES
 from disarm.rules.obligations.base import Rule, condition_of
-from disarm.rules.obligations.ceiling import ceiling_limit
+from disarm.rules.obligations.ceiling import WHOLE_UNITS, ceiling_limit
 from disarm.rules.timing import resolve_when
 
 STANDING = "standing"
@@ -57,6 +57,13 @@ class Programme:
     @property
     def categories(self) -> dict[str, schema.Category]:
         return dict(self.spec.categories)
+
+    @property
+    def end(self) -> dt.date | None:
+        """The last date on which any obligation binds any party, or None if one never ends."""
+        ends = [r.until(p) for r in self.rules for p in self.parties]
+        known = [e for e in ends if e is not None]
+        return max(known) if known and len(known) == len(ends) else None
 
     def rule(self, obligation_id: str) -> Rule:
         for r in self.rules:
@@ -120,7 +127,7 @@ def _upper_limit(rule: Rule, party: str, baseline: float) -> float | None:
         return None if op == "ge" else float(value)
     if terms.fraction is not None and math.isnan(baseline):
         return math.nan
-    return ceiling_limit(terms.max, terms.fraction, baseline)
+    return ceiling_limit(terms.max, terms.fraction, baseline, whole=getattr(rule, "whole", False))
 
 
 def _minimum(values: Sequence[float]) -> float:
@@ -202,6 +209,8 @@ def _build(spec: schema.ProgrammeFile, label: str, parties: tuple[str, ...]) -> 
         extra: dict[str, Any] = {}
         if ob.kind == "reporting":
             extra["scope"] = tuple(ob.categories or spec.categories)
+        if ob.kind == "ceiling":
+            extra["whole"] = spec.categories[ob.category].unit in WHOLE_UNITS
         rule = cls(
             spec=ob,
             phase=phase_id,

@@ -63,6 +63,10 @@ class Ceiling(_Obligation):
     category: Name
     max: Amount | None = None
     fraction: Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)] | None = None
+    #: groups of parties bound together: each group's summed value is held to the limit
+    jointly: list[Annotated[list[ISO3], Field(min_length=2)]] = []
+    #: the limit's value (not its deadline) is unconfirmed
+    provisional_value: bool = False
 
     @model_validator(mode="after")
     def _needs_a_limit(self) -> Ceiling:
@@ -82,6 +86,7 @@ class Status(_Obligation):
     equals: Amount | None = None
     at_most: Amount | None = None
     at_least: Amount | None = None
+    provisional_value: bool = False
 
     @model_validator(mode="after")
     def _one_condition(self) -> Status:

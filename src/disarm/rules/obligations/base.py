@@ -40,6 +40,8 @@ NOTES = (
     "not yet due",
     "declared late",
     "missing: no declaration by the due date",
+    "joint limit: the value is the group's sum",
+    "joint limit: a member declared nothing; the value is the known part of the sum",
 )
 NOTE = {s: i for i, s in enumerate(NOTES)}
 
@@ -91,59 +93,68 @@ class Context:
         return list(self._index()["source_names"])
 
     def matrix(self, category: str) -> Matrix:
-        """The category's declarations as a dates × parties matrix (cached)."""
+        """The category's declarations as a dates × parties matrix (views of one block)."""
         if category not in self._matrices:
-            self._matrices[category] = self._build(category)
+            ix = self._index()
+            k = ix["categories"].get(category)
+            if k is None:  # nothing declared in this category
+                shape = (len(self.dates), len(self.parties))
+                self._matrices[category] = Matrix(
+                    np.full(shape, np.nan),
+                    np.zeros(shape, dtype=bool),
+                    np.full(shape, -1, dtype=np.int32),
+                    np.full(shape, -1, dtype=np.int64),
+                )
+            else:
+                self._matrices[category] = Matrix(
+                    ix["values"][k], ix["present"][k], ix["sources"][k], ix["lines"][k]
+                )
         return self._matrices[category]
 
     def _index(self) -> dict[str, Any]:
-        """Grid row, grid column and category of every declaration, computed once."""
+        """Every declaration scattered, in one pass, into categories × dates × parties blocks."""
         if not self._slices:
             d = self.declarations
             codes, names = pd.factorize(d["category"])
-            order = np.argsort(codes, kind="stable")
-            bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
             source_codes, source_names = pd.factorize(d["source"], use_na_sentinel=True)
+            row = _positions(self.dates, d["date"])
+            col = pd.Index(self.parties).get_indexer(pd.Index(d["party"]))
+            keep = (row >= 0) & (col >= 0) & (codes >= 0)
+            at = (codes[keep], row[keep], col[keep])
+            shape = (len(names), len(self.dates), len(self.parties))
+            values = np.full(shape, np.nan)
+            values[at] = d["value"].to_numpy(dtype=float)[keep]
+            present = np.zeros(shape, dtype=bool)
+            present[at] = True
+            sources = np.full(shape, -1, dtype=np.int32)
+            sources[at] = source_codes.astype(np.int32)[keep]
+            lines = np.full(shape, -1, dtype=np.int64)
+            if "line" in d.columns:
+                lines[at] = d["line"].to_numpy(dtype=np.int64)[keep]
             self._slices.update(
-                row=self.dates.get_indexer(pd.Index(d["date"])),
-                col=pd.Index(self.parties).get_indexer(pd.Index(d["party"])),
-                value=d["value"].to_numpy(dtype=float),
-                source=source_codes.astype(np.int32),
-                line=(
-                    d["line"].to_numpy(dtype=np.int64)
-                    if "line" in d.columns
-                    else np.full(len(d), -1, dtype=np.int64)
-                ),
+                values=values,
+                present=present,
+                sources=sources,
+                lines=lines,
                 source_names=[str(s) for s in source_names],
-                order=order,
-                spans={str(n): (bounds[i], bounds[i + 1]) for i, n in enumerate(names)},
+                categories={str(n): i for i, n in enumerate(names)},
             )
         return self._slices
-
-    def _build(self, category: str) -> Matrix:
-        ix = self._index()
-        shape = (len(self.dates), len(self.parties))
-        values = np.full(shape, np.nan)
-        present = np.zeros(shape, dtype=bool)
-        sources = np.full(shape, -1, dtype=np.int32)
-        lines = np.full(shape, -1, dtype=np.int64)
-        if category in ix["spans"]:
-            start, stop = ix["spans"][category]
-            take = ix["order"][start:stop]
-            r, c = ix["row"][take], ix["col"][take]
-            keep = (r >= 0) & (c >= 0)
-            take, r, c = take[keep], r[keep], c[keep]
-            values[r, c] = ix["value"][take]
-            present[r, c] = True
-            sources[r, c] = ix["source"][take]
-            lines[r, c] = ix["line"][take]
-        return Matrix(values, present, sources, lines)
 
     def baseline_array(self, category: str) -> np.ndarray[Any, np.dtype[np.float64]]:
         """B(category) for each party, NaN where unknown."""
         return np.array(
             [self.baselines.get(p, {}).get(category, np.nan) for p in self.parties], dtype=float
         )
+
+
+def _positions(grid: pd.DatetimeIndex, dates: pd.Series) -> np.ndarray[Any, Any]:
+    """The row of each date in the sorted grid, -1 where it is not on the grid."""
+    values = grid.to_numpy(dtype="datetime64[ns]")
+    stamps = dates.to_numpy(dtype="datetime64[ns]")
+    at = np.minimum(np.searchsorted(values, stamps), max(len(values) - 1, 0))
+    found = (values[at] == stamps) if len(values) else np.zeros(len(stamps), dtype=bool)
+    return np.where(found, at, -1)
 
 
 class Obligation(Protocol):
@@ -225,6 +236,11 @@ class Rule(ABC):
 
     def extended(self) -> np.ndarray[Any, np.dtype[np.bool_]]:
         return np.array([p in self.extensions for p in self.parties])
+
+    def groups(self) -> list[list[int]]:
+        """The columns of the parties bound jointly (`jointly`), one list per group."""
+        index = {p: i for i, p in enumerate(self.parties)}
+        return [[index[p] for p in g] for g in getattr(self.spec, "jointly", [])]
 
 
 def condition_of(spec: schema.Status) -> tuple[str, float]:

@@ -56,7 +56,7 @@ class LevelRule(Rule):
         dates = date_matrix(ctx)
         due = self.deadlines()[None, :]
         keep = dates <= self.ends()[None, :]
-        value = m.values
+        value, joint, partial = pooled(m.values, self.groups())
         lim = np.broadcast_to(limit, value.shape)
         le, eq = (ops == "le")[None, :], (ops == "eq")[None, :]
         with np.errstate(invalid="ignore"):
@@ -67,23 +67,37 @@ class LevelRule(Rule):
         unknown_limit = np.isnan(lim)
         with np.errstate(invalid="ignore"):
             above_cap = unknown_limit & (value > self.cap_when_unknown()[None, :])
-            at_zero = unknown_limit & (value == 0) & le
+            at_zero = unknown_limit & (value == 0) & le & ~partial
+        # a joint group with a silent member: its known sum can only prove a violation
+        lower_bound_ok = partial & ok
         status = np.select(
-            [not_due, missing, above_cap, at_zero, unknown_limit, ok],
+            [not_due, missing, above_cap, at_zero, unknown_limit, lower_bound_ok, ok],
             [
                 STATUS[s]
-                for s in (NOT_YET_DUE, NO_DATA, NON_COMPLIANT, COMPLIANT, NO_DATA, COMPLIANT)
+                for s in (
+                    NOT_YET_DUE,
+                    NO_DATA,
+                    NON_COMPLIANT,
+                    COMPLIANT,
+                    NO_DATA,
+                    NO_DATA,
+                    COMPLIANT,
+                )
             ],
             STATUS[NON_COMPLIANT],
         ).astype(np.int8)
         note = np.select(
-            [~m.present, missing, above_cap, at_zero, unknown_limit],
+            [partial, ~m.present, missing, above_cap, at_zero, unknown_limit, joint],
             [
+                NOTE[
+                    "joint limit: a member declared nothing; the value is the known part of the sum"
+                ],
                 NOTE["no declaration on this date"],
                 NOTE["declared without a value"],
                 NOTE["no baseline for this party, but the value exceeds the absolute cap"],
                 NOTE["no baseline for this party, but 0 meets any limit"],
                 NOTE["limit unknown: no baseline for this party"],
+                NOTE["joint limit: the value is the group's sum"],
             ],
             0,
         ).astype(np.int16)
@@ -107,6 +121,33 @@ class LevelRule(Rule):
                 "op": np.array([OPS.index(o) for o in ops], dtype=np.int8),
             },
         )
+
+
+def pooled(values: Array, groups: list[list[int]]) -> tuple[Array, Array, Array]:
+    """Values with each joint group's columns replaced by the group's sum; which cells are
+    joint; and which sums miss a member (NaN: no value), so that they are only a lower bound."""
+    joint = np.zeros(values.shape, dtype=bool)
+    partial = np.zeros(values.shape, dtype=bool)
+    if not groups:
+        return values, joint, partial
+    out = values.copy()
+    for cols in groups:
+        block = values[:, cols]
+        known: Array = ~np.isnan(block)
+        some, every = known.any(axis=1), known.all(axis=1)
+        total = np.where(some, np.nansum(block, axis=1), np.nan)
+        out[:, cols] = total[:, None]
+        joint[:, cols] = True
+        partial[:, cols] = np.asarray(some & ~every)[:, None]
+    return out, joint, partial
+
+
+def pooled_vector(values: Array, groups: list[list[int]]) -> Array:
+    """A per-party vector (baselines) with each joint group's entries replaced by its sum."""
+    out = np.array(values, dtype=float)
+    for cols in groups:
+        out[cols] = values[cols].sum()  # NaN if any member's is unknown
+    return out
 
 
 def uniform(parties: tuple[str, ...], value: Any) -> Array:

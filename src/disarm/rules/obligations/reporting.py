@@ -3,9 +3,11 @@
 Checkpoints, per party:
 - the baseline, due `start + D days` (an extension replaces this date): met by the party's
   first declaration if it is dated on or before the due date;
-- after each declaration dated `e`, the next is due by `e + M months + grace days`; after the
-  party's last declaration (or a missed baseline), further checkpoints follow every M months up
-  to the evaluation horizon.
+- after each declaration dated `e`, the next is due by `e + M months + grace days`;
+- when a checkpoint is missed (the next declaration came late, or has not come), a further
+  checkpoint follows every M months: up to the late declaration (each period it leaves uncovered
+  is one finding), or up to the evaluation horizon. A party silent for four years and then late
+  has as many findings as a party silent for four years and never heard from again.
 
 A declaration is any row of the party in scope, with or without a value: a row with an empty
 value records that the declaration was made although its figures are not known to us (the limits
@@ -37,7 +39,13 @@ from disarm.rules.obligations.base import (
     Rule,
 )
 from disarm.rules.obligations.frames import Findings, conform
-from disarm.rules.timing import Duration, resolve_when, shift_dates, to_datetime64
+from disarm.rules.timing import (
+    Duration,
+    add_months,
+    resolve_when,
+    shift_dates,
+    to_datetime64,
+)
 
 _COLUMNS = ["party", "date", "reference_date", "has_value", "window_start", "evidence_date"]
 
@@ -64,28 +72,29 @@ class ReportingRule(Rule):
         return Duration(terms.every_months, terms.grace_days)
 
     def events(self, ctx: Context) -> pd.DataFrame:
-        """One row per (party, date) with any declaration in scope; `has_value` if any value."""
-        d = ctx.declarations
-        d = d[d["category"].isin(self.scope) & d["party"].isin(self.parties)]
-        events = (
-            d.assign(has_value=d["value"].notna())
-            .groupby(["party", "date"], observed=True, sort=True)["has_value"]
-            .any()
-            .reset_index()
+        """One row per (party, date) with any declaration in scope; `has_value` if any value.
+
+        Read off the categories' dates × parties matrices (no pass over the rows)."""
+        shape = (len(ctx.dates), len(ctx.parties))
+        present, has = np.zeros(shape, dtype=bool), np.zeros(shape, dtype=bool)
+        for category in self.scope:
+            m = ctx.matrix(category)
+            present |= m.present
+            has |= m.present & ~np.isnan(m.values)
+        column, row = np.nonzero(present.T)  # party by party, dates in order
+        return pd.DataFrame(
+            {
+                "party": np.array(ctx.parties, dtype=object)[column],
+                "date": ctx.dates.to_numpy(dtype="datetime64[ns]")[row],
+                "has_value": has[row, column],
+            }
         )
-        events["party"] = events["party"].astype(object)
-        events["date"] = events["date"].astype("datetime64[ns]")
-        return events
 
     def evaluate(self, ctx: Context) -> Findings:
         events = self.events(ctx)
         horizon = ctx.horizon
         frame = pd.concat(
-            [
-                self._baseline(events),
-                self._periodic(events),
-                self._chained(events, horizon),
-            ],
+            [self._baseline(events, horizon), self._periodic(events, horizon)],
             ignore_index=True,
         )
         frame = frame[frame["date"] <= frame["party"].map(self._ends())]
@@ -100,25 +109,25 @@ class ReportingRule(Rule):
         ends = np.minimum(self.ends(), np.datetime64("2262-01-01", "D"))  # ns-safe
         return pd.Series(ends.astype("datetime64[ns]"), index=list(self.parties))
 
-    def _baseline(self, events: pd.DataFrame) -> pd.DataFrame:
+    def _baseline(self, events: pd.DataFrame, horizon: pd.Timestamp) -> pd.DataFrame:
+        """The baseline checkpoint of each party, then every period it leaves uncovered."""
         first = events.groupby("party", sort=False).head(1).set_index("party")
-        rows = []
+        rows: list[tuple[object, ...]] = []
         for party in self.parties:  # one checkpoint per party, not per declaration
-            rows.append(
-                (
-                    party,
-                    pd.Timestamp(to_datetime64(self.deadline(party))),
-                    first["date"].get(party, pd.NaT),
-                    bool(first["has_value"].get(party, False)),
-                    pd.Timestamp.min,
-                    pd.NaT,
-                )
-            )
-        frame = pd.DataFrame(rows, columns=_COLUMNS)
-        frame["baseline"] = True
-        return _typed(frame)
+            due = pd.Timestamp(to_datetime64(self.deadline(party)))
+            came = first["date"].get(party, pd.NaT)
+            has = bool(first["has_value"].get(party, False))
+            rows.append((party, due, came, has, pd.Timestamp.min, pd.NaT, True))
+            if pd.isna(came) or came > due:  # missed: each later period is a finding too
+                months = self.period(party).months
+                for start, later in _missed(due, months, came, horizon):
+                    rows.append((party, later, came, has, start, pd.NaT, False))
+        return _typed(pd.DataFrame(rows, columns=[*_COLUMNS, "baseline"]))
 
-    def _periodic(self, events: pd.DataFrame) -> pd.DataFrame:
+    def _periodic(self, events: pd.DataFrame, horizon: pd.Timestamp) -> pd.DataFrame:
+        """After each declaration, the next is due one period (plus grace) later; when it came
+        late or never, every further period it leaves uncovered is a finding of its own, so a
+        party silent for years and then late counts as many findings as one never heard from."""
         parts = []
         groups: dict[Duration, list[str]] = {}
         for party in self.parties:
@@ -126,46 +135,49 @@ class ReportingRule(Rule):
         for period, members in groups.items():
             e = events[events["party"].isin(members)]
             grouped = e.groupby("party", sort=False)
-            parts.append(
-                pd.DataFrame(
-                    {
-                        "party": e["party"].to_numpy(),
-                        "date": shift_dates(e["date"], period).to_numpy(),
-                        "reference_date": grouped["date"].shift(-1).to_numpy(),
-                        "has_value": grouped["has_value"].shift(-1).fillna(False).to_numpy(bool),
-                        "window_start": e["date"].to_numpy(),
-                        "evidence_date": e["date"].to_numpy(),
-                        "baseline": False,
-                    }
-                )
+            frame = pd.DataFrame(
+                {
+                    "party": e["party"].to_numpy(),
+                    "date": shift_dates(e["date"], period).to_numpy(),
+                    "reference_date": grouped["date"].shift(-1).to_numpy(),
+                    "has_value": grouped["has_value"].shift(-1).fillna(False).to_numpy(bool),
+                    "window_start": e["date"].to_numpy(),
+                    "evidence_date": e["date"].to_numpy(),
+                    "baseline": False,
+                }
             )
+            parts.append(frame)
+            came = frame["reference_date"]
+            uncovered = (came.isna() | (came > frame["date"])).to_numpy()
+            rows = [  # few: the last declaration of each party, and the late ones
+                (party, later, nxt, has, start, previous, False)
+                for party, due, nxt, has, previous in frame.loc[
+                    uncovered, ["party", "date", "reference_date", "has_value", "evidence_date"]
+                ].itertuples(index=False)
+                for start, later in _missed(due, period.months, nxt, horizon)
+            ]
+            if rows:  # typed first: an object column would make the concatenation slow
+                parts.append(_typed(pd.DataFrame(rows, columns=[*_COLUMNS, "baseline"])))
         if not parts:
             return _typed(pd.DataFrame(columns=[*_COLUMNS, "baseline"]))
         return _typed(pd.concat(parts, ignore_index=True))
 
-    def _chained(self, events: pd.DataFrame, horizon: pd.Timestamp) -> pd.DataFrame:
-        """Checkpoints after a party's last declaration (or missed baseline), to the horizon."""
-        last = events.groupby("party", sort=False)["date"].last()
-        rows = []
-        for party in self.parties:  # per party: the missed periods after its last report
-            period = self.period(party)
-            if party in last.index:
-                previous = pd.Timestamp(last[party]).date()
-                due = period.after(previous)
-            else:
-                previous = None
-                due = self.deadline(party)
-            if previous is None:  # missed baseline: the first periodic report follows it
-                start, due = due, Duration(period.months, 0).after(due)
-            else:
-                start = due
-                due = Duration(period.months, 0).after(due)
-            while pd.Timestamp(start) <= horizon:
-                rows.append((party, pd.Timestamp(due), pd.NaT, False, pd.Timestamp(start), pd.NaT))
-                start, due = due, Duration(period.months, 0).after(due)
-        frame = pd.DataFrame(rows, columns=_COLUMNS)
-        frame["baseline"] = False
-        return _typed(frame)
+
+def _missed(
+    due: pd.Timestamp, months: int, came: pd.Timestamp, horizon: pd.Timestamp
+) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+    """The checkpoints after a missed one due `due`: (window start, due date), every `months`.
+
+    A declaration that `came` later covers the periods before it: one finding per checkpoint
+    due before it. Without one, the checkpoints run while their window opens by the horizon
+    (the last of them may be not yet due).
+    """
+    out = []
+    start, later = due, pd.Timestamp(add_months(due.date(), months))
+    while (later < came) if pd.notna(came) else (start <= horizon):
+        out.append((start, later))
+        start, later = later, pd.Timestamp(add_months(later.date(), months))
+    return out
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
