@@ -8,13 +8,11 @@ hash is known to follow from the entries, each checkpoint's root is rebuilt from
 RFC 9162 consistency proof. The first disagreement raises `VerificationError` naming the entry
 and the stored byte (file and offset for a directory log, table row for PostgreSQL).
 
-Level-0 work is split across forked worker processes (one per core) for directory logs.
+Level-0 work may be split across a standard process pool for directory logs (`audit_tiles`).
 """
 
 from __future__ import annotations
 
-import os
-import pickle
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -125,59 +123,54 @@ def audit_level0(log: TiledLog, first: int, last: int, progress: Progress | None
     return b"".join(roots)
 
 
-def _fork_audit(log: TiledLog, first: int, last: int) -> tuple[int, int]:
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - runs in the child
+def audit_job(path: str, size: int, first: int, last: int) -> bytes | tuple[str, object, object]:
+    """Worker side: `audit_level0` on a read-only opening of the directory log at ``path``.
+
+    Returns the tile roots, or (message, expected, computed) of the disagreement found.
+    """
+    from disarm.store.directory import DirectoryLog
+
+    with DirectoryLog.open_readonly(path) as log:
+        if log.size != size:
+            return (f"the log changed size during the audit ({size} -> {log.size})", size, log.size)
         try:
-            os.close(read_fd)
-            try:
-                result: object = audit_level0(log, first, last)
-            except VerificationError as exc:
-                result = (exc.message, exc.expected, exc.computed)
-            view = memoryview(pickle.dumps(result))
-            while view:
-                view = view[os.write(write_fd, view) :]
-        finally:
-            os._exit(0)
-    os.close(write_fd)
-    return pid, read_fd
-
-
-def _join_audit(pid: int, fd: int) -> bytes:
-    with os.fdopen(fd, "rb") as pipe:
-        data = pipe.read()
-    os.waitpid(pid, 0)
-    result = pickle.loads(data) if data else ("audit worker failed", None, None)
-    if isinstance(result, tuple):
-        message, expected, computed = result
-        raise VerificationError(message, expected=expected, computed=computed)
-    assert isinstance(result, bytes)
-    return result
+            return audit_level0(log, first, last)
+        except VerificationError as exc:
+            return (exc.message, exc.expected, exc.computed)
 
 
 def audit_tiles(log: TiledLog, *, workers: int = 1, progress: Progress | None = None) -> int:
-    """Check every stored hash against the entries; return the number of tiles checked."""
+    """Check every stored hash against the entries; return the number of tiles checked.
+
+    With ``workers > 1`` (a directory log), ranges of level-0 tiles go to a standard process
+    pool (`disarm.store.pool`), each worker reopening the log read-only.
+    """
     size = log.size
     full0 = size >> TILE_HEIGHT
-    workers = max(1, min(workers, full0 // 64 or 1)) if log.fork_safe_reads else 1
+    path = getattr(log, "path", None)
+    workers = max(1, min(workers, full0 // 64 or 1)) if log.parallel_reads and path else 1
     cuts = [full0 * k // workers for k in range(workers + 1)]
-    children = [_fork_audit(log, cuts[k], cuts[k + 1]) for k in range(1, workers)]
-    try:
-        parts = [audit_level0(log, cuts[0], cuts[1], progress)]
-    finally:
-        results: list[bytes | VerificationError] = []
-        for pid, fd in children:
-            try:
-                results.append(_join_audit(pid, fd))
-            except VerificationError as exc:
-                results.append(exc)
-    for r in results:
-        if isinstance(r, VerificationError):
-            raise r
-        parts.append(r)
+    futures = []
+    if workers > 1:
+        from disarm.store import pool
+
+        executor = pool.pool(workers - 1)
+        futures = [
+            executor.submit(audit_job, str(path), size, cuts[k], cuts[k + 1])
+            for k in range(1, workers)
+        ]
+    parts = [audit_level0(log, cuts[0], cuts[1], progress)]
+    for k, future in enumerate(futures, start=1):
+        try:
+            result = future.result()
+        except Exception:  # a worker died: check its range here
+            result = audit_level0(log, cuts[k], cuts[k + 1])
+        if isinstance(result, tuple):
+            message, expected, computed = result
+            raise VerificationError(message, expected=expected, computed=computed)
+        parts.append(result)
         if progress is not None:
-            progress(len(r) // HASH_SIZE * TILE_WIDTH)
+            progress(len(result) // HASH_SIZE * TILE_WIDTH)
     tiles = full0
     # The right edge of level 0.
     width = size & (TILE_WIDTH - 1)
