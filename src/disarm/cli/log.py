@@ -22,11 +22,9 @@ import typer
 
 from disarm.cli.app import group
 from disarm.cli.output import print_json, progress, stderr, stdout
-from disarm.errors import BadInput, NotFound, VerificationError
+from disarm.errors import BadInput, NotFound
 from disarm.service.logbook import Logbook, check_log_key
 from disarm.store import TiledLog, create_log, is_postgres_url, open_log
-from disarm.store.audit import audit as audit_log
-from disarm.store.tiled import idle_workers
 from disarm.tlog.bundle import ProofBundle, parse_bundle, verify_bundle
 from disarm.tlog.checkpoint import Checkpoint
 from disarm.tlog.note import Signer, Verifier, generate_key, split_note
@@ -49,10 +47,11 @@ KEY_FILE_OPT = typer.Option(
 # ----------------------------------------------------------------------------- helpers
 
 
-def _open(target: str) -> TiledLog:
+def _open(target: str, *, read_only: bool = False) -> TiledLog:
+    """Open the log; ``read_only`` takes no lock and writes nothing (reads on read-only media)."""
     if not is_postgres_url(target) and not Path(target).exists():
         raise NotFound(f"log directory {target} does not exist")
-    return open_log(target)
+    return open_log(target, read_only=read_only)
 
 
 def _key_path(target: str, key_file: Path | None) -> Path:
@@ -262,7 +261,7 @@ def prove(
     as_json: bool = JSON_OPT,
 ) -> None:
     """Print an inclusion proof for an entry; with --out, write an offline proof bundle."""
-    with _open(target) as store:
+    with _open(target, read_only=True) as store:
         latest = store.latest_checkpoint()
         if size is None:
             size = _checkpoint_size(latest) if latest is not None else store.size
@@ -324,7 +323,7 @@ def consistency(
             raise BadInput(f"{out} already exists; it is never overwritten")
         if not out.parent.is_dir():
             raise NotFound(f"directory {out.parent} does not exist")
-    with _open(target) as store:
+    with _open(target, read_only=True) as store:
         new_size = store.size if new is None else new
         if not 0 <= new_size <= store.size:
             raise BadInput(f"tree size {new_size} is out of range: the log has {store.size}")
@@ -399,53 +398,51 @@ def verify_proof(
 def audit(
     target: str = TARGET_ARG,
     key: str | None = typer.Option(
-        None, "--key", help="The log's verifier key (string or file; default DIR/log.vkey)."
+        None,
+        "--key",
+        help="The log's verifier key (string or file), obtained out of band. Without it, "
+        "DIR/log.vkey is used with a warning.",
+    ),
+    checkpoint: Path | None = typer.Option(
+        None,
+        "--checkpoint",
+        help="A trusted earlier checkpoint note of this log (a file): fail on a rollback below "
+        "it or a fork from it.",
+    ),
+    min_size: int | None = typer.Option(
+        None, "--min-size", min=0, help="A trusted minimum tree size: fail on a rollback below it."
     ),
     workers: int = typer.Option(
-        0, "--workers", min=0, help="Worker processes (default: one per idle core)."
+        1, "--workers", min=0, help="Hashing processes (a process pool; 0: one per idle core)."
     ),
     quiet: bool = QUIET_OPT,
     as_json: bool = JSON_OPT,
 ) -> None:
-    """Recompute every leaf, node, root and checkpoint; report the first disagreement."""
-    with _open(target) as store:
-        vkey = _verifier_key(target, key)
-        verifier = Verifier.from_key_string(vkey)
-        if verifier.name != store.origin:
-            raise BadInput(f"key {verifier.name!r} is not for this log ({store.origin!r})")
-        if key is not None and not is_postgres_url(target):
-            stored = Path(target) / VKEY_FILE
-            if stored.exists() and _read_text(stored, "verifier key").strip() != vkey:
-                raise VerificationError(f"{stored} is not the verifier key given with --key")
-        if not is_postgres_url(target) and (Path(target) / KEY_FILE).exists():
-            own = Signer.from_key_string(_read_text(Path(target) / KEY_FILE, "key").strip())
-            if own.verifier_key() != vkey:
-                raise VerificationError(f"{Path(target) / KEY_FILE} does not match the log key")
-        n = workers or store.workers or idle_workers()
-        started = time.perf_counter()
-        with progress(not quiet and stderr.is_terminal) as bar:
-            task = bar.add_task("auditing", total=store.size)
-            report = audit_log(store, verifier, workers=n, progress=lambda k: bar.advance(task, k))
-        seconds = time.perf_counter() - started
-    data = {
-        "ok": True,
-        "origin": report.origin,
-        "size": report.size,
-        "root": report.root.hex(),
-        "entries_checked": report.entries_checked,
-        "tiles_checked": report.tiles_checked,
-        "checkpoints_checked": report.checkpoints_checked,
-        "consistency_proofs_checked": report.consistency_proofs_checked,
-        "seconds": round(seconds, 3),
-        "entries_per_second": round(report.size / seconds) if seconds > 0 else None,
-    }
-    _out(
-        data,
-        as_json,
-        f"OK: {report.size} entries, {report.tiles_checked} tiles, "
-        f"{report.checkpoints_checked} checkpoints, {report.consistency_proofs_checked} "
-        f"consistency proofs verified in {seconds:.2f} s; root {report.root.hex()}",
+    """Read-only audit: recompute every leaf, node, root and checkpoint; report the first
+    disagreement. Exit 1 when entries are beyond the latest signed checkpoint or there is none."""
+    from disarm.cli.log_audit import audit_key, run_audit
+
+    vkey, source = audit_key(target, key, _verifier_key)
+    if vkey is not None and key is not None and not is_postgres_url(target):
+        stored = Path(target) / VKEY_FILE
+        if stored.is_file() and _read_text(stored, "verifier key").strip() != vkey:
+            _warn(f"{stored} is not the verifier key given with --key; it is ignored")
+    data, text, ok = run_audit(
+        target,
+        vkey,
+        source,
+        checkpoint=checkpoint,
+        min_size=min_size,
+        workers=workers,
+        quiet=quiet,
     )
+    _out(data, as_json, text)
+    if not ok:
+        raise typer.Exit(1)
+
+
+def _warn(text: str) -> None:
+    stderr.print(f"warning: {text}", highlight=False, markup=False)
 
 
 def _disk_bytes(root: Path) -> int:
@@ -455,7 +452,7 @@ def _disk_bytes(root: Path) -> int:
 @log_app.command("info")
 def info(target: str = TARGET_ARG, as_json: bool = JSON_OPT) -> None:
     """Show the log's origin, size, root, latest checkpoint and storage use."""
-    with _open(target) as store:
+    with _open(target, read_only=True) as store:
         latest = store.latest_checkpoint()
         data: dict[str, Any] = {
             "target": target,
@@ -487,7 +484,7 @@ def export_tiles_cmd(
 
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise BadInput(f"{out} already exists and is not an empty directory")
-    with _open(target) as store:
+    with _open(target, read_only=True) as store:
         sizes = [_checkpoint_size(n) for n in store.checkpoints()]
         out.mkdir(parents=True, exist_ok=True)
         count = export_tiles(store, out, sizes=sizes)

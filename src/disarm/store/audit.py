@@ -42,6 +42,16 @@ class AuditReport:
     tiles_checked: int
     checkpoints_checked: int
     consistency_proofs_checked: int
+    #: The latest signed checkpoint, verified: what the audit vouches for (None: no checkpoint).
+    checkpoint_size: int | None = None
+    checkpoint_root: bytes | None = None
+    #: Entries committed in the journal but not applied (a read-only opening leaves them out).
+    pending: int = 0
+
+    @property
+    def unverified(self) -> int:
+        """Entries no verified checkpoint covers: after the latest one, or all without one."""
+        return self.size - (self.checkpoint_size or 0) + self.pending
 
 
 def _first_difference(a: bytes, b: bytes) -> int:
@@ -248,16 +258,32 @@ def audit_checkpoints(log: TiledLog, notes: Sequence[str], verifier: Verifier) -
 
 def audit(
     log: TiledLog,
-    verifier: Verifier,
+    verifier: Verifier | None,
     *,
     workers: int = 1,
     progress: Progress | None = None,
 ) -> AuditReport:
-    """Audit everything: the backend's own structure, the tiles, the checkpoints."""
+    """Audit everything: the backend's own structure, the tiles, the checkpoints.
+
+    Writes nothing. The report says which size the latest verified checkpoint vouches for;
+    entries beyond it are stored consistently but vouched for by no signature. Without a
+    ``verifier`` a log with checkpoints is refused (they cannot be checked).
+    """
+    notes = log.checkpoints()
+    if notes and verifier is None:
+        raise BadInput(
+            f"the log holds {len(notes)} signed checkpoint(s): pass the log's verifier key"
+            " (--key) to check them"
+        )
     log.audit_structure()
     tiles = audit_tiles(log, workers=workers, progress=progress)
-    notes = log.checkpoints()
-    checked, proofs = audit_checkpoints(log, notes, verifier)
+    checked = proofs = 0
+    size: int | None = None
+    root: bytes | None = None
+    if notes and verifier is not None:
+        checked, proofs = audit_checkpoints(log, notes, verifier)
+        last, _ = open_checkpoint(notes[-1], verifier)
+        size, root = last.size, last.root_hash
     latest = log.latest_checkpoint()
     if notes and latest != notes[-1]:
         raise VerificationError(
@@ -268,7 +294,10 @@ def audit(
         )
     if not notes and latest is not None:
         raise VerificationError("a latest checkpoint exists but the history is empty")
-    return AuditReport(log.origin, log.size, log.root(), log.size, tiles, checked, proofs)
+    pending = getattr(log, "pending", (0, 0))[0]
+    return AuditReport(
+        log.origin, log.size, log.root(), log.size, tiles, checked, proofs, size, root, pending
+    )
 
 
 __all__ = ["FULL_TILE_BYTES", "AuditReport", "audit", "audit_checkpoints", "audit_tiles"]

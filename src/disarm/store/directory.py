@@ -362,7 +362,7 @@ class DirectoryLog(TiledLog):
         return [_decode(n, f"{HISTORY} record {i}") for i, n in enumerate(notes)]
 
     def latest_checkpoint(self) -> str | None:
-        if self.read_only:  # the last durable one (the file may be ahead of the base size)
+        if self.read_only and self.pending != (0, 0):  # the file may be ahead of the base
             notes = self.checkpoints()
             return notes[-1] if notes else None
         try:
