@@ -11,24 +11,32 @@ Every command that changes the log validates all its input first: bad input chan
 
 from __future__ import annotations
 
+import contextlib
 import os
-import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import typer
 
 from disarm.cli.app import group
+from disarm.cli.log_append import (
+    MAX_ENTRIES,
+    Input,
+    batches,
+    durable_report,
+    earlier_run,
+    read_input,
+    resume_point,
+)
 from disarm.cli.output import print_json, progress, stderr, stdout
 from disarm.errors import BadInput, NotFound
-from disarm.service.logbook import Logbook, check_log_key
+from disarm.service.logbook import AppendResult, Logbook, check_log_key
 from disarm.store import TiledLog, create_log, is_postgres_url, open_log
+from disarm.store.tiled import idle_workers
 from disarm.tlog.bundle import ProofBundle, parse_bundle, verify_bundle
 from disarm.tlog.checkpoint import Checkpoint
 from disarm.tlog.note import Signer, Verifier, generate_key, split_note
-from disarm.tlog.tiles import MAX_ENTRY_SIZE
 from disarm.tlog.witness import format_proof
 
 log_app = group("log", "The append-only Merkle transparency log: append, checkpoint, prove, audit.")
@@ -155,39 +163,6 @@ def init(
     _out(data, as_json, vkey)
 
 
-def _read_entries(source: str) -> list[bytes]:
-    """One entry per line (the newline is not part of it); all validated before any append."""
-    if source == "-":
-        raw = sys.stdin.buffer.read()
-        name = "standard input"
-    else:
-        path = Path(source)
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError as exc:
-            raise NotFound(f"entry file {path} does not exist") from exc
-        except IsADirectoryError as exc:
-            raise BadInput(f"entry file {path} is a directory") from exc
-        name = str(path)
-    lines = raw.split(b"\n")
-    if lines and lines[-1] == b"":
-        lines.pop()
-    if not lines:
-        raise BadInput(f"{name} holds no entries", source=name)
-    if not all(lines):
-        raise BadInput(
-            f"line {lines.index(b'') + 1} is empty; every line is one entry", source=name
-        )
-    longest = max(map(len, lines))
-    if longest > MAX_ENTRY_SIZE:
-        at = next(i for i, line in enumerate(lines) if len(line) > MAX_ENTRY_SIZE)
-        raise BadInput(
-            f"line {at + 1} is {longest} bytes; an entry holds at most {MAX_ENTRY_SIZE}",
-            source=name,
-        )
-    return lines
-
-
 @log_app.command("append")
 def append(
     target: str = TARGET_ARG,
@@ -196,44 +171,105 @@ def append(
     batch_size: int = typer.Option(
         100_000, "--batch-size", min=1, help="Entries per batch (one fsync, one checkpoint each)."
     ),
+    workers: int = typer.Option(
+        1, "--workers", min=0, help="Hashing processes (a process pool; 0: one per idle core)."
+    ),
+    resume: bool = typer.Option(
+        False,
+        "--resume",
+        help="After an interrupted append of this input: check that the log holds its start "
+        "and append only the rest.",
+    ),
+    allow_duplicates: bool = typer.Option(
+        False,
+        "--allow-duplicates",
+        help="Append even when the log already holds the start of this input.",
+    ),
+    max_entries: int = typer.Option(
+        MAX_ENTRIES, "--max-entries", min=1, help="Refuse inputs with more entries than this."
+    ),
     quiet: bool = QUIET_OPT,
     as_json: bool = JSON_OPT,
 ) -> None:
-    """Append entries in batches; each batch is durable and gets one signed checkpoint."""
+    """Append entries in batches; each batch is durable and gets one signed checkpoint.
+
+    The input is validated whole (streamed, each line bounded) before anything is appended. If a
+    write fails, the error says which lines are durable; re-run with --resume to finish.
+    """
+    if resume and allow_duplicates:
+        raise BadInput("--resume and --allow-duplicates contradict each other")
     store = _open(target)
     try:
         signer = _load_signer(target, key_file)
         check_log_key(store, signer)
-        entries = _read_entries(source)
-        book = Logbook(store, signer)
-
-        def batches() -> Iterator[list[bytes]]:
-            for start in range(0, len(entries), batch_size):
-                yield entries[start : start + batch_size]
-
-        started = time.perf_counter()
-        show = not quiet and stderr.is_terminal and len(entries) > batch_size
-        with progress(show) as bar:
-            task = bar.add_task("appending", total=len(entries))
-            result = book.append_batches(batches(), progress=lambda n: bar.advance(task, n))
-        seconds = time.perf_counter() - started
+        store.workers = workers or idle_workers()
+        with read_input(source, max_entries) as data:
+            result, skip, seconds = _append_input(
+                store, signer, data, batch_size, resume, allow_duplicates, quiet
+            )
     finally:
-        store.close()
-    data = {
+        with contextlib.suppress(OSError):  # what is durable was reported; a reopen recovers
+            store.close()
+    out = {
         "first": result.first,
         "count": result.count,
         "size": result.size,
         "root": result.root.hex(),
         "batches": result.batches,
+        "resumed_after": skip,
         "seconds": round(seconds, 3),
-        "checkpoint": result.checkpoint,
+        "checkpoint": result.checkpoint or None,
     }
-    _out(
-        data,
-        as_json,
+    text = (
         f"appended {result.count} entries ({result.first}..{result.size - 1})"
-        f" in {result.batches} batch(es); size {result.size}\n{result.checkpoint}",
+        f" in {result.batches} batch(es); size {result.size}\n{result.checkpoint}"
+        if result.count
+        else f"nothing to append: the log already holds all {data.count} entries of {data.name}"
     )
+    if skip and result.count:
+        text = f"resumed after line {skip}: " + text
+    _out(out, as_json, text.rstrip("\n"))
+
+
+def _append_input(
+    store: TiledLog,
+    signer: Signer,
+    data: Input,
+    batch_size: int,
+    resume: bool,
+    allow_duplicates: bool,
+    quiet: bool,
+) -> tuple[AppendResult, int, float]:
+    """(result, input lines skipped as already in the log, seconds)."""
+    first_batch = next(batches(data, batch_size))
+    data.file.seek(0)
+    start = None if allow_duplicates else earlier_run(store, first_batch)
+    skip = 0
+    if start is not None:
+        if not resume:
+            raise BadInput(
+                f"the log already holds the first {len(first_batch)} entries of {data.name} at "
+                f"positions {start}-{start + len(first_batch) - 1}: an earlier append of this "
+                "input was interrupted, or it was appended before. Pass --resume to append only "
+                "what is missing, or --allow-duplicates"
+            )
+        skip = resume_point(store, data, start)
+    elif resume:
+        raise BadInput(f"the log does not hold the start of {data.name}: nothing to resume")
+    first = store.size
+    started = time.perf_counter()
+    if skip == data.count:
+        return AppendResult(first, 0, first, store.root(), "", 0), skip, 0.0
+    show = not quiet and stderr.is_terminal and data.count > batch_size
+    try:
+        with progress(show) as bar:
+            task = bar.add_task("appending", total=data.count - skip)
+            result = Logbook(store, signer).append_batches(
+                batches(data, batch_size, skip), progress=lambda n: bar.advance(task, n)
+            )
+    except OSError as exc:
+        raise durable_report(store, data, first, skip, exc) from exc
+    return result, skip, time.perf_counter() - started
 
 
 @log_app.command("checkpoint")

@@ -255,6 +255,7 @@ class DirectoryLog(TiledLog):
                 log._recover(records, end, history)
             else:
                 log._truncate()  # drop the entries of a batch that crashed before its commit
+            log.durable_size = log.size
         except BaseException:
             log.close_files()
             raise
@@ -331,6 +332,7 @@ class DirectoryLog(TiledLog):
                     source=str(self.path),
                 ) from exc
         self._frontier = Frontier(size, partials, bundle)
+        self.durable_size = size
         self._data_end = start + len(bundle)
         self._partial_levels.clear()
 
@@ -405,6 +407,8 @@ class DirectoryLog(TiledLog):
             staged.wait()
         os.fdatasync(self._journal_fd)
         self._journal_size += sum(len(p) for p in parts)
+        if update is not None:
+            self.durable_size = update.new_size
         try:
             self._apply(update, note)
         except BaseException:

@@ -114,6 +114,8 @@ class TiledLog(ABC):
         self._partial_levels: dict[int, list[bytes]] = {}
         #: Processes hashing a big batch (`disarm.store.pool`); 1, the default, starts none.
         self.workers = 1
+        #: The size known durable: after a failed write, what a reopen will find.
+        self.durable_size = frontier.size
         self._closed = False
 
     # --- backend hooks ---------------------------------------------------------------------
@@ -218,6 +220,7 @@ class TiledLog(ABC):
         update = build_update(self._frontier, entries, workers=self.workers, encoded=encoded)
         note = checkpoint(update.new_size, update.frontier.root()) if checkpoint else None
         self._commit(update, note, staged)
+        self.durable_size = update.new_size
         self._frontier = update.frontier
         self._partial_levels.clear()
         return range(old, update.new_size)
