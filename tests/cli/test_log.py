@@ -183,7 +183,8 @@ def test_bad_input_changes_nothing(cli, log_dir: Path, tmp_path: Path) -> None: 
 def test_consistency_proof_file_feeds_a_witness(cli, log_dir: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     vkey = (log_dir / "log.vkey").read_text().strip()
     witness = tmp_path / "w1"
-    assert cli("witness", "init", str(witness), "--name", "witness.example/w1").exit_code == 0
+    init = ("witness", "init", str(witness), "--name", "witness.example/w1", "--log", vkey)
+    assert cli(*init).exit_code == 0
     first = tmp_path / "cp.600"
     first.write_text(
         json.loads(cli("log", "checkpoint", str(log_dir), "--json").stdout)["checkpoint"]
