@@ -29,6 +29,7 @@ from disarm.cli.log_append import (
     read_input,
     resume_point,
 )
+from disarm.cli.log_cosigned import cosigned_note, size_matches
 from disarm.cli.output import print_json, progress, stderr, stdout
 from disarm.errors import BadInput, NotFound
 from disarm.service.logbook import AppendResult, Logbook, check_log_key
@@ -294,11 +295,22 @@ def prove(
     out: Path | None = typer.Option(
         None, "--out", help="Write an offline proof bundle (c2sp.org/tlog-proof) to this file."
     ),
+    cosigned: Path | None = typer.Option(
+        None,
+        "--cosigned",
+        help="Put this witness-cosigned checkpoint of the log in the bundle (a note file, or a "
+        "directory of them such as a demo's cosigned/: the one of the tree size is taken).",
+    ),
     as_json: bool = JSON_OPT,
 ) -> None:
     """Print an inclusion proof for an entry; with --out, write an offline proof bundle."""
+    if cosigned is not None and out is None:
+        raise BadInput("--cosigned goes into a proof bundle: give --out too")
     with _open(target, read_only=True) as store:
         latest = store.latest_checkpoint()
+        witnessed = None if cosigned is None else cosigned_note(cosigned, size)
+        if witnessed is not None and cosigned is not None:
+            size = size_matches(size, witnessed, cosigned)
         if size is None:
             size = _checkpoint_size(latest) if latest is not None else store.size
         if not 0 <= size <= store.size:
@@ -315,6 +327,13 @@ def prove(
                     f"no signed checkpoint has tree size {size}; run `disarm log checkpoint`"
                 )
             note = matching[-1]
+            if witnessed is not None:
+                if split_note(witnessed)[0] not in {split_note(n)[0] for n in matching}:
+                    raise BadInput(
+                        f"{cosigned} is not a checkpoint of this log: no stored checkpoint has "
+                        f"its size ({size}) and root"
+                    )
+                note = witnessed
             if out.exists():
                 raise BadInput(f"{out} already exists; it is never overwritten")
             if not out.parent.is_dir():
@@ -331,6 +350,7 @@ def prove(
         "root": root.hex(),
         "proof": _hashes(proof),
         "bundle": str(out) if out is not None else None,
+        "cosigned": witnessed is not None,
     }
     text = "\n".join(
         [f"index {index} in tree size {size}", f"leaf hash {leaf.hex()}", f"root {root.hex()}"]
@@ -413,6 +433,8 @@ def verify_proof(
             f"+{verifier.key_id:08x}: wrong --key?"
         )
     result = verify_bundle(parsed, log_key, witnesses, needed)
+    given = {(v.name, v.key_id) for v in map(Verifier.from_key_string, witnesses)}
+    verifiers = [(s.name, s.key_id) for s in signatures if (s.name, s.key_id) in given]
     data = {
         "verified": True,
         "origin": result.checkpoint.origin,
@@ -420,7 +442,9 @@ def verify_proof(
         "root": result.checkpoint.root_hash.hex(),
         "index": result.index,
         "leaf_hash": result.leaf_hash.hex(),
-        "cosigners": [f"{name}+{kid:08x}" for name, kid in result.cosigners],
+        # Each cosigner by its key (name+key id), with the time of its cosignature apart.
+        "cosigners": [_witness_id(name, verifiers) for name, _ in result.cosigners],
+        "cosigned_at": {_witness_id(n, verifiers): t for n, t in result.cosigners},
     }
     _out(
         data,
@@ -479,6 +503,11 @@ def audit(
 
 def _warn(text: str) -> None:
     stderr.print(f"warning: {text}", highlight=False, markup=False)
+
+
+def _witness_id(name: str, verifiers: list[tuple[str, int]]) -> str:
+    """A cosigner as its key: ``name+keyid`` of the given witness key that signed."""
+    return next(f"{n}+{kid:08x}" for n, kid in verifiers if n == name)
 
 
 def _disk_bytes(root: Path) -> int:
