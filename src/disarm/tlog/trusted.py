@@ -51,9 +51,7 @@ def trusted_checkpoint(note: str, verifier: Verifier, *, origin: str, source: st
     return TrustedState(checkpoint.size, checkpoint.root_hash, source)
 
 
-def read_trusted_checkpoint(
-    path: str, verifier: Verifier, *, origin: str
-) -> TrustedState:
+def read_trusted_checkpoint(path: str, verifier: Verifier, *, origin: str) -> TrustedState:
     try:
         with open(path, "rb") as fh:
             raw = fh.read(NOTE_LIMIT + 1)
