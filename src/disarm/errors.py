@@ -68,6 +68,14 @@ class Unauthorised(DisarmError):
     http_status = 403
 
 
+class StorageFailed(DisarmError):
+    """Writing failed (disk full, read-only media, an I/O error); the message says what is
+    durable."""
+
+    exit_code = 1
+    http_status = 507
+
+
 class VerificationError(DisarmError):
     """A cryptographic or consistency check failed.
 

@@ -144,7 +144,8 @@ def test_bad_input_changes_nothing(cli, log_dir: Path, tmp_path: Path) -> None: 
     (tmp_path / "empty-line.txt").write_text("a\n\nb\n")
     _bad(cli, ["log", "append", d, str(tmp_path / "empty-line.txt")], log_dir, "line 2 is empty")
     (tmp_path / "long.txt").write_bytes(b"ok\n" + b"x" * 70_000 + b"\n")
-    _bad(cli, ["log", "append", d, str(tmp_path / "long.txt")], log_dir, "line 2 is 70000 bytes")
+    long = str(tmp_path / "long.txt")
+    _bad(cli, ["log", "append", d, long], log_dir, "line 2 is longer than 65535 bytes")
     _bad(cli, ["log", "append", d, str(tmp_path / "nope.txt")], log_dir, "does not exist")
     _bad(cli, ["log", "append", d, "-"], log_dir, "no entries", input="")
     _bad(cli, ["log", "prove", d, "--index", "600"], log_dir, "out of range")
@@ -182,7 +183,8 @@ def test_bad_input_changes_nothing(cli, log_dir: Path, tmp_path: Path) -> None: 
 def test_consistency_proof_file_feeds_a_witness(cli, log_dir: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     vkey = (log_dir / "log.vkey").read_text().strip()
     witness = tmp_path / "w1"
-    assert cli("witness", "init", str(witness), "--name", "witness.example/w1").exit_code == 0
+    init = ("witness", "init", str(witness), "--name", "witness.example/w1", "--log", vkey)
+    assert cli(*init).exit_code == 0
     first = tmp_path / "cp.600"
     first.write_text(
         json.loads(cli("log", "checkpoint", str(log_dir), "--json").stdout)["checkpoint"]

@@ -29,7 +29,9 @@ def _snapshot(directory: Path) -> dict[str, bytes]:
 @pytest.fixture
 def witness(cli, tmp_path: Path) -> tuple[Path, str]:  # type: ignore[no-untyped-def]
     wdir = tmp_path / "w"
-    result = cli("witness", "init", str(wdir), "--name", "witness.example/w1", "--json")
+    result = cli(
+        "witness", "init", str(wdir), "--name", "witness.example/w1", "--log", TESSERA_KEY, "--json"
+    )
     assert result.exit_code == 0, result.stderr
     info = json.loads(result.stdout)
     assert stat.S_IMODE(os.stat(wdir / "witness.key").st_mode) == 0o600
@@ -90,6 +92,7 @@ def test_refusals_exit_1_and_change_nothing(cli, witness, tmp_path: Path) -> Non
         return cli("witness", "cosign", str(wdir), "--checkpoint", cp, "--proof", proof,
                    "--log-key", key, "--time", t)  # fmt: skip
 
+    assert cli("witness", "add-log", str(wdir), "--log-key", vkey).exit_code == 0
     first = cosign(note(10), _proof(tmp_path, 0, 10, tree))
     assert first.exit_code == 0, first.stderr
     assert first.stdout.startswith("\u2014 witness.example/w1 ")
@@ -109,7 +112,7 @@ def test_refusals_exit_1_and_change_nothing(cli, witness, tmp_path: Path) -> Non
         "bad consistency proof": cosign(note(15), str(_bad_proof(tmp_path, tree))),
         "last cosigned size 10": cosign(note(15), _proof(tmp_path, 5, 15, tree)),
         "does not verify": cosign(str(forged), _proof(tmp_path, 10, 13, tree)),
-        "pinned": cosign(other_note, _proof(tmp_path, 10, 15, tree), key=other_vkey),
+        "configured with key": cosign(other_note, _proof(tmp_path, 10, 15, tree), key=other_vkey),
         "time goes backwards": cosign(note(15), _proof(tmp_path, 10, 15, tree), t="99"),
     }
     for reason, result in cases.items():
@@ -205,3 +208,54 @@ def test_corrupt_state_and_bad_out_are_bad_input(cli, witness, tmp_path: Path) -
         assert result.exit_code == 2, (corrupt, result.stderr)
         assert "witness state" in result.stderr
         assert (wdir / "state.json").read_text() == corrupt
+
+
+def test_an_unconfigured_log_is_refused(cli, witness, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Issue 14 point 8: a checkpoint of a log the witness was never told about, at size 2^40
+    with a random root and no proof, signed by the attacker's own key, is refused; nothing is
+    pinned, and the log can still be configured with its real key afterwards."""
+    wdir, _ = witness
+    before = _snapshot(wdir)
+    skey, vkey = generate_key("attacker.example/log", seed=b"a" * 32)
+    note = tmp_path / "huge"
+    note.write_text(
+        sign_checkpoint(
+            Checkpoint("attacker.example/log", 2**40, os.urandom(32)), Signer.from_key_string(skey)
+        )
+    )
+    result = cli("witness", "cosign", str(wdir), "--checkpoint", str(note), "--log-key", vkey)
+    assert result.exit_code == 1
+    assert "not configured for log attacker.example/log" in result.stderr
+    assert _snapshot(wdir) == before
+    # Configured, an origin keeps its key: another key for it is refused, not re-pinned.
+    _, real = generate_key("attacker.example/log", seed=b"r" * 32)
+    assert cli("witness", "add-log", str(wdir), "--log-key", real).exit_code == 0
+    result = cli("witness", "cosign", str(wdir), "--checkpoint", str(note), "--log-key", vkey)
+    assert result.exit_code == 1 and "configured with key" in result.stderr
+    result = cli("witness", "add-log", str(wdir), "--log-key", vkey)
+    assert result.exit_code == 2 and "never changes the key" in result.stderr
+    shown = json.loads(cli("witness", "show", str(wdir), "--json").stdout)
+    assert shown["configured"]["attacker.example/log"] == real and shown["logs"] == []
+
+
+def test_a_far_future_time_cannot_wedge_the_witness(cli, witness) -> None:  # type: ignore[no-untyped-def]
+    """Issue 14 point 8: --time 2^63-1 is refused against the witness's clock; and a state that
+    already holds such a time (written by an older version) does not block later cosignatures."""
+    wdir, _ = witness
+    before = _snapshot(wdir)
+    cp3 = ("--checkpoint", str(TESSERA / "checkpoint.3"))
+    result = cli("witness", "cosign", str(wdir), *cp3, "--time", str(2**63 - 1))
+    assert result.exit_code == 2 and "ahead of this witness's clock" in result.stderr
+    assert _snapshot(wdir) == before
+    assert cli("witness", "cosign", str(wdir), *cp3).exit_code == 0  # now: accepted
+    state = json.loads((wdir / "state.json").read_text())
+    state["logs"]["example.com/log/testdata"]["cosigned_at"] = 2**63 - 1
+    (wdir / "state.json").write_text(json.dumps(state))
+    proof = wdir.parent / "p"
+    proof.write_text(format_proof(3, TESSERA_TREE.consistency_proof(3, 7)))
+    result = cli(
+        "witness", "cosign", str(wdir), "--checkpoint", str(TESSERA / "checkpoint.7"),
+        "--proof", str(proof), "--json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["timestamp"] < 2**63 - 1

@@ -178,3 +178,20 @@ def test_the_witness_never_cosigns_two_inconsistent_views(
     views = {"honest" if r == TREE.root(n) else "fork" for n, r in cosigned}
     assert len(views) <= 1
     assert [n for n, _ in cosigned] == sorted(n for n, _ in cosigned)
+
+
+def test_times_are_bounded_by_the_witness_clock() -> None:
+    """Issue 14 point 8: a far-future time is refused, and a state already holding one (from
+    before the bound) does not wedge the witness."""
+    with pytest.raises(BadInput, match="ahead of this witness's clock"):
+        _add(5, None, t=2**63 - 1, now=1000)
+    with pytest.raises(BadInput, match=r"outside 0\.\.2"):
+        _add(5, None, t=2**64)
+    state = _add(5, None, t=1000 + 300, now=1000)  # within the skew
+    assert state.cosigned_at == 1300
+    with pytest.raises(Conflict, match="time goes backwards"):
+        _add(7, state, t=1200, now=1250)
+    wedged = LogState(**{**state.__dict__, "cosigned_at": 2**63 - 1})
+    assert _add(7, wedged, t=1250, now=1250).cosigned_at == 1250
+    with pytest.raises(Conflict, match="time goes backwards"):
+        _add(7, wedged, t=1250)  # without the clock, the old rule stands

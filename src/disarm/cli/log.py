@@ -11,26 +11,33 @@ Every command that changes the log validates all its input first: bad input chan
 
 from __future__ import annotations
 
+import contextlib
 import os
-import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import typer
 
 from disarm.cli.app import group
+from disarm.cli.log_append import (
+    MAX_ENTRIES,
+    Input,
+    batches,
+    durable_report,
+    earlier_run,
+    read_input,
+    resume_point,
+)
+from disarm.cli.log_cosigned import cosigned_note, size_matches
 from disarm.cli.output import print_json, progress, stderr, stdout
-from disarm.errors import BadInput, NotFound, VerificationError
-from disarm.service.logbook import Logbook, check_log_key
+from disarm.errors import BadInput, NotFound
+from disarm.service.logbook import AppendResult, Logbook, check_log_key
 from disarm.store import TiledLog, create_log, is_postgres_url, open_log
-from disarm.store.audit import audit as audit_log
 from disarm.store.tiled import idle_workers
 from disarm.tlog.bundle import ProofBundle, parse_bundle, verify_bundle
 from disarm.tlog.checkpoint import Checkpoint
 from disarm.tlog.note import Signer, Verifier, generate_key, split_note
-from disarm.tlog.tiles import MAX_ENTRY_SIZE
 from disarm.tlog.witness import format_proof
 
 log_app = group("log", "The append-only Merkle transparency log: append, checkpoint, prove, audit.")
@@ -49,10 +56,11 @@ KEY_FILE_OPT = typer.Option(
 # ----------------------------------------------------------------------------- helpers
 
 
-def _open(target: str) -> TiledLog:
+def _open(target: str, *, read_only: bool = False) -> TiledLog:
+    """Open the log; ``read_only`` takes no lock and writes nothing (reads on read-only media)."""
     if not is_postgres_url(target) and not Path(target).exists():
         raise NotFound(f"log directory {target} does not exist")
-    return open_log(target)
+    return open_log(target, read_only=read_only)
 
 
 def _key_path(target: str, key_file: Path | None) -> Path:
@@ -156,39 +164,6 @@ def init(
     _out(data, as_json, vkey)
 
 
-def _read_entries(source: str) -> list[bytes]:
-    """One entry per line (the newline is not part of it); all validated before any append."""
-    if source == "-":
-        raw = sys.stdin.buffer.read()
-        name = "standard input"
-    else:
-        path = Path(source)
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError as exc:
-            raise NotFound(f"entry file {path} does not exist") from exc
-        except IsADirectoryError as exc:
-            raise BadInput(f"entry file {path} is a directory") from exc
-        name = str(path)
-    lines = raw.split(b"\n")
-    if lines and lines[-1] == b"":
-        lines.pop()
-    if not lines:
-        raise BadInput(f"{name} holds no entries", source=name)
-    if not all(lines):
-        raise BadInput(
-            f"line {lines.index(b'') + 1} is empty; every line is one entry", source=name
-        )
-    longest = max(map(len, lines))
-    if longest > MAX_ENTRY_SIZE:
-        at = next(i for i, line in enumerate(lines) if len(line) > MAX_ENTRY_SIZE)
-        raise BadInput(
-            f"line {at + 1} is {longest} bytes; an entry holds at most {MAX_ENTRY_SIZE}",
-            source=name,
-        )
-    return lines
-
-
 @log_app.command("append")
 def append(
     target: str = TARGET_ARG,
@@ -197,44 +172,105 @@ def append(
     batch_size: int = typer.Option(
         100_000, "--batch-size", min=1, help="Entries per batch (one fsync, one checkpoint each)."
     ),
+    workers: int = typer.Option(
+        1, "--workers", min=0, help="Hashing processes (a process pool; 0: one per idle core)."
+    ),
+    resume: bool = typer.Option(
+        False,
+        "--resume",
+        help="After an interrupted append of this input: check that the log holds its start "
+        "and append only the rest.",
+    ),
+    allow_duplicates: bool = typer.Option(
+        False,
+        "--allow-duplicates",
+        help="Append even when the log already holds the start of this input.",
+    ),
+    max_entries: int = typer.Option(
+        MAX_ENTRIES, "--max-entries", min=1, help="Refuse inputs with more entries than this."
+    ),
     quiet: bool = QUIET_OPT,
     as_json: bool = JSON_OPT,
 ) -> None:
-    """Append entries in batches; each batch is durable and gets one signed checkpoint."""
+    """Append entries in batches; each batch is durable and gets one signed checkpoint.
+
+    The input is validated whole (streamed, each line bounded) before anything is appended. If a
+    write fails, the error says which lines are durable; re-run with --resume to finish.
+    """
+    if resume and allow_duplicates:
+        raise BadInput("--resume and --allow-duplicates contradict each other")
     store = _open(target)
     try:
         signer = _load_signer(target, key_file)
         check_log_key(store, signer)
-        entries = _read_entries(source)
-        book = Logbook(store, signer)
-
-        def batches() -> Iterator[list[bytes]]:
-            for start in range(0, len(entries), batch_size):
-                yield entries[start : start + batch_size]
-
-        started = time.perf_counter()
-        show = not quiet and stderr.is_terminal and len(entries) > batch_size
-        with progress(show) as bar:
-            task = bar.add_task("appending", total=len(entries))
-            result = book.append_batches(batches(), progress=lambda n: bar.advance(task, n))
-        seconds = time.perf_counter() - started
+        store.workers = workers or idle_workers()
+        with read_input(source, max_entries) as data:
+            result, skip, seconds = _append_input(
+                store, signer, data, batch_size, resume, allow_duplicates, quiet
+            )
     finally:
-        store.close()
-    data = {
+        with contextlib.suppress(OSError):  # what is durable was reported; a reopen recovers
+            store.close()
+    out = {
         "first": result.first,
         "count": result.count,
         "size": result.size,
         "root": result.root.hex(),
         "batches": result.batches,
+        "resumed_after": skip,
         "seconds": round(seconds, 3),
-        "checkpoint": result.checkpoint,
+        "checkpoint": result.checkpoint or None,
     }
-    _out(
-        data,
-        as_json,
+    text = (
         f"appended {result.count} entries ({result.first}..{result.size - 1})"
-        f" in {result.batches} batch(es); size {result.size}\n{result.checkpoint}",
+        f" in {result.batches} batch(es); size {result.size}\n{result.checkpoint}"
+        if result.count
+        else f"nothing to append: the log already holds all {data.count} entries of {data.name}"
     )
+    if skip and result.count:
+        text = f"resumed after line {skip}: " + text
+    _out(out, as_json, text.rstrip("\n"))
+
+
+def _append_input(
+    store: TiledLog,
+    signer: Signer,
+    data: Input,
+    batch_size: int,
+    resume: bool,
+    allow_duplicates: bool,
+    quiet: bool,
+) -> tuple[AppendResult, int, float]:
+    """(result, input lines skipped as already in the log, seconds)."""
+    first_batch = next(batches(data, batch_size))
+    data.file.seek(0)
+    start = None if allow_duplicates else earlier_run(store, first_batch)
+    skip = 0
+    if start is not None:
+        if not resume:
+            raise BadInput(
+                f"the log already holds the first {len(first_batch)} entries of {data.name} at "
+                f"positions {start}-{start + len(first_batch) - 1}: an earlier append of this "
+                "input was interrupted, or it was appended before. Pass --resume to append only "
+                "what is missing, or --allow-duplicates"
+            )
+        skip = resume_point(store, data, start)
+    elif resume:
+        raise BadInput(f"the log does not hold the start of {data.name}: nothing to resume")
+    first = store.size
+    started = time.perf_counter()
+    if skip == data.count:
+        return AppendResult(first, 0, first, store.root(), "", 0), skip, 0.0
+    show = not quiet and stderr.is_terminal and data.count > batch_size
+    try:
+        with progress(show) as bar:
+            task = bar.add_task("appending", total=data.count - skip)
+            result = Logbook(store, signer).append_batches(
+                batches(data, batch_size, skip), progress=lambda n: bar.advance(task, n)
+            )
+    except OSError as exc:
+        raise durable_report(store, data, first, skip, exc) from exc
+    return result, skip, time.perf_counter() - started
 
 
 @log_app.command("checkpoint")
@@ -259,11 +295,22 @@ def prove(
     out: Path | None = typer.Option(
         None, "--out", help="Write an offline proof bundle (c2sp.org/tlog-proof) to this file."
     ),
+    cosigned: Path | None = typer.Option(
+        None,
+        "--cosigned",
+        help="Put this witness-cosigned checkpoint of the log in the bundle (a note file, or a "
+        "directory of them such as a demo's cosigned/: the one of the tree size is taken).",
+    ),
     as_json: bool = JSON_OPT,
 ) -> None:
     """Print an inclusion proof for an entry; with --out, write an offline proof bundle."""
-    with _open(target) as store:
+    if cosigned is not None and out is None:
+        raise BadInput("--cosigned goes into a proof bundle: give --out too")
+    with _open(target, read_only=True) as store:
         latest = store.latest_checkpoint()
+        witnessed = None if cosigned is None else cosigned_note(cosigned, size)
+        if witnessed is not None and cosigned is not None:
+            size = size_matches(size, witnessed, cosigned)
         if size is None:
             size = _checkpoint_size(latest) if latest is not None else store.size
         if not 0 <= size <= store.size:
@@ -280,6 +327,13 @@ def prove(
                     f"no signed checkpoint has tree size {size}; run `disarm log checkpoint`"
                 )
             note = matching[-1]
+            if witnessed is not None:
+                if split_note(witnessed)[0] not in {split_note(n)[0] for n in matching}:
+                    raise BadInput(
+                        f"{cosigned} is not a checkpoint of this log: no stored checkpoint has "
+                        f"its size ({size}) and root"
+                    )
+                note = witnessed
             if out.exists():
                 raise BadInput(f"{out} already exists; it is never overwritten")
             if not out.parent.is_dir():
@@ -296,6 +350,7 @@ def prove(
         "root": root.hex(),
         "proof": _hashes(proof),
         "bundle": str(out) if out is not None else None,
+        "cosigned": witnessed is not None,
     }
     text = "\n".join(
         [f"index {index} in tree size {size}", f"leaf hash {leaf.hex()}", f"root {root.hex()}"]
@@ -324,7 +379,7 @@ def consistency(
             raise BadInput(f"{out} already exists; it is never overwritten")
         if not out.parent.is_dir():
             raise NotFound(f"directory {out.parent} does not exist")
-    with _open(target) as store:
+    with _open(target, read_only=True) as store:
         new_size = store.size if new is None else new
         if not 0 <= new_size <= store.size:
             raise BadInput(f"tree size {new_size} is out of range: the log has {store.size}")
@@ -378,6 +433,8 @@ def verify_proof(
             f"+{verifier.key_id:08x}: wrong --key?"
         )
     result = verify_bundle(parsed, log_key, witnesses, needed)
+    given = {(v.name, v.key_id) for v in map(Verifier.from_key_string, witnesses)}
+    verifiers = [(s.name, s.key_id) for s in signatures if (s.name, s.key_id) in given]
     data = {
         "verified": True,
         "origin": result.checkpoint.origin,
@@ -385,7 +442,9 @@ def verify_proof(
         "root": result.checkpoint.root_hash.hex(),
         "index": result.index,
         "leaf_hash": result.leaf_hash.hex(),
-        "cosigners": [f"{name}+{kid:08x}" for name, kid in result.cosigners],
+        # Each cosigner by its key (name+key id), with the time of its cosignature apart.
+        "cosigners": [_witness_id(name, verifiers) for name, _ in result.cosigners],
+        "cosigned_at": {_witness_id(n, verifiers): t for n, t in result.cosigners},
     }
     _out(
         data,
@@ -399,53 +458,56 @@ def verify_proof(
 def audit(
     target: str = TARGET_ARG,
     key: str | None = typer.Option(
-        None, "--key", help="The log's verifier key (string or file; default DIR/log.vkey)."
+        None,
+        "--key",
+        help="The log's verifier key (string or file), obtained out of band. Without it, "
+        "DIR/log.vkey is used with a warning.",
+    ),
+    checkpoint: Path | None = typer.Option(
+        None,
+        "--checkpoint",
+        help="A trusted earlier checkpoint note of this log (a file): fail on a rollback below "
+        "it or a fork from it.",
+    ),
+    min_size: int | None = typer.Option(
+        None, "--min-size", min=0, help="A trusted minimum tree size: fail on a rollback below it."
     ),
     workers: int = typer.Option(
-        0, "--workers", min=0, help="Worker processes (default: one per idle core)."
+        1, "--workers", min=0, help="Hashing processes (a process pool; 0: one per idle core)."
     ),
     quiet: bool = QUIET_OPT,
     as_json: bool = JSON_OPT,
 ) -> None:
-    """Recompute every leaf, node, root and checkpoint; report the first disagreement."""
-    with _open(target) as store:
-        vkey = _verifier_key(target, key)
-        verifier = Verifier.from_key_string(vkey)
-        if verifier.name != store.origin:
-            raise BadInput(f"key {verifier.name!r} is not for this log ({store.origin!r})")
-        if key is not None and not is_postgres_url(target):
-            stored = Path(target) / VKEY_FILE
-            if stored.exists() and _read_text(stored, "verifier key").strip() != vkey:
-                raise VerificationError(f"{stored} is not the verifier key given with --key")
-        if not is_postgres_url(target) and (Path(target) / KEY_FILE).exists():
-            own = Signer.from_key_string(_read_text(Path(target) / KEY_FILE, "key").strip())
-            if own.verifier_key() != vkey:
-                raise VerificationError(f"{Path(target) / KEY_FILE} does not match the log key")
-        n = workers or store.workers or idle_workers()
-        started = time.perf_counter()
-        with progress(not quiet and stderr.is_terminal) as bar:
-            task = bar.add_task("auditing", total=store.size)
-            report = audit_log(store, verifier, workers=n, progress=lambda k: bar.advance(task, k))
-        seconds = time.perf_counter() - started
-    data = {
-        "ok": True,
-        "origin": report.origin,
-        "size": report.size,
-        "root": report.root.hex(),
-        "entries_checked": report.entries_checked,
-        "tiles_checked": report.tiles_checked,
-        "checkpoints_checked": report.checkpoints_checked,
-        "consistency_proofs_checked": report.consistency_proofs_checked,
-        "seconds": round(seconds, 3),
-        "entries_per_second": round(report.size / seconds) if seconds > 0 else None,
-    }
-    _out(
-        data,
-        as_json,
-        f"OK: {report.size} entries, {report.tiles_checked} tiles, "
-        f"{report.checkpoints_checked} checkpoints, {report.consistency_proofs_checked} "
-        f"consistency proofs verified in {seconds:.2f} s; root {report.root.hex()}",
+    """Read-only audit: recompute every leaf, node, root and checkpoint; report the first
+    disagreement. Exit 1 when entries are beyond the latest signed checkpoint or there is none."""
+    from disarm.cli.log_audit import audit_key, run_audit
+
+    vkey, source = audit_key(target, key, _verifier_key)
+    if vkey is not None and key is not None and not is_postgres_url(target):
+        stored = Path(target) / VKEY_FILE
+        if stored.is_file() and _read_text(stored, "verifier key").strip() != vkey:
+            _warn(f"{stored} is not the verifier key given with --key; it is ignored")
+    data, text, ok = run_audit(
+        target,
+        vkey,
+        source,
+        checkpoint=checkpoint,
+        min_size=min_size,
+        workers=workers,
+        quiet=quiet,
     )
+    _out(data, as_json, text)
+    if not ok:
+        raise typer.Exit(1)
+
+
+def _warn(text: str) -> None:
+    stderr.print(f"warning: {text}", highlight=False, markup=False)
+
+
+def _witness_id(name: str, verifiers: list[tuple[str, int]]) -> str:
+    """A cosigner as its key: ``name+keyid`` of the given witness key that signed."""
+    return next(f"{n}+{kid:08x}" for n, kid in verifiers if n == name)
 
 
 def _disk_bytes(root: Path) -> int:
@@ -455,7 +517,7 @@ def _disk_bytes(root: Path) -> int:
 @log_app.command("info")
 def info(target: str = TARGET_ARG, as_json: bool = JSON_OPT) -> None:
     """Show the log's origin, size, root, latest checkpoint and storage use."""
-    with _open(target) as store:
+    with _open(target, read_only=True) as store:
         latest = store.latest_checkpoint()
         data: dict[str, Any] = {
             "target": target,
@@ -487,7 +549,7 @@ def export_tiles_cmd(
 
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise BadInput(f"{out} already exists and is not an empty directory")
-    with _open(target) as store:
+    with _open(target, read_only=True) as store:
         sizes = [_checkpoint_size(n) for n in store.checkpoints()]
         out.mkdir(parents=True, exist_ok=True)
         count = export_tiles(store, out, sizes=sizes)

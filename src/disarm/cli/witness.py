@@ -4,12 +4,18 @@ The witness directory (the adapter around the pure `disarm.tlog.witness` state m
 
     DIR/witness.key    the private key string (PRIVATE+KEY+..., type 0x04), mode 0600
     DIR/witness.vkey   the verifier key string, to give to verifiers
-    DIR/state.json     per origin: the log key it is pinned to and the latest cosigned checkpoint
+    DIR/state.json     the logs it serves, configured in advance (origin -> log key), and per
+                       origin the latest cosigned checkpoint
     DIR/lock           held (flock) from reading the state to writing it, so that two
                        concurrent `cosign` calls cannot roll the state back
 
 State is written atomically (temp file, fsync, rename, fsync of the directory) before the
 cosignature is printed; a refused checkpoint changes nothing on disk.
+
+A witness cosigns only for logs configured in advance (`witness init --log KEY`, `witness
+add-log`): a checkpoint of any other origin, or signed by another key, is refused, so nobody can
+make it pin a log it was never told about. Cosignature times are its own clock (``--time`` may
+not run more than `MAX_CLOCK_SKEW` seconds ahead of it).
 """
 
 from __future__ import annotations
@@ -29,16 +35,21 @@ import typer
 
 from disarm.cli.app import group
 from disarm.cli.output import emit, print_json, stderr
-from disarm.errors import BadInput, NotFound
+from disarm.errors import BadInput, Conflict, NotFound
 from disarm.io import read_text
 from disarm.tlog.checkpoint import Checkpoint
 from disarm.tlog.cosignature import add_cosignatures
-from disarm.tlog.note import ALG_COSIGNATURE_V1, Signer, generate_key, split_note
-from disarm.tlog.witness import LogState, add_checkpoint, parse_proof
+from disarm.tlog.note import ALG_COSIGNATURE_V1, Signer, Verifier, generate_key, split_note
+from disarm.tlog.witness import MAX_CLOCK_SKEW, LogState, add_checkpoint, parse_proof
 
 witness_app = group(
     "witness", "A witness: cosigns a checkpoint only if it is consistent with the last one."
 )
+
+
+class UnknownLog(Conflict):
+    """A checkpoint of a log this witness was not configured for (or under another key)."""
+
 
 KEY_FILE, VKEY_FILE, STATE_FILE, LOCK_FILE = "witness.key", "witness.vkey", "state.json", "lock"
 STATE_VERSION = 1
@@ -91,7 +102,8 @@ def _load_signer(directory: Path) -> Signer:
     return signer
 
 
-def _load_states(directory: Path) -> dict[str, LogState]:
+def _load_states(directory: Path) -> tuple[dict[str, LogState], dict[str, str]]:
+    """(latest cosigned state per origin, configured log key per origin)."""
     path = directory / STATE_FILE
     try:
         data = json.loads(_read_text(path, "witness state"))
@@ -102,12 +114,42 @@ def _load_states(directory: Path) -> dict[str, LogState]:
     logs = data.get("logs")
     if not isinstance(logs, dict):
         raise BadInput(f"witness state {path} has no 'logs' object")
-    return {origin: LogState.from_dict(rec) for origin, rec in logs.items()}
+    states = {origin: LogState.from_dict(rec) for origin, rec in logs.items()}
+    # A state written before logs were configured: the logs it pinned are the configured ones.
+    configured = data.get("configured", {o: st.log_key for o, st in states.items()})
+    if not isinstance(configured, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in configured.items()
+    ):
+        raise BadInput(f"witness state {path} has a malformed 'configured' object")
+    return states, configured
 
 
-def _state_text(states: dict[str, LogState]) -> str:
+def _state_text(states: dict[str, LogState], configured: dict[str, str]) -> str:
     logs = {origin: states[origin].to_dict() for origin in sorted(states)}
-    return json.dumps({"version": STATE_VERSION, "logs": logs}, indent=2) + "\n"
+    known = {origin: configured[origin] for origin in sorted(configured)}
+    return (
+        json.dumps({"version": STATE_VERSION, "configured": known, "logs": logs}, indent=2) + "\n"
+    )
+
+
+def _log_verifier(key: str) -> Verifier:
+    try:
+        return Verifier.from_key_string(key.strip())
+    except (BadInput, ValueError) as exc:
+        raise BadInput(f"log key {key!r} is not a verifier key (NAME+KEYID+BASE64)") from exc
+
+
+def _configure(configured: dict[str, str], key: str) -> str:
+    """Add a log (origin = the key's name) to the configured ones; never re-pin an origin."""
+    verifier = _log_verifier(key)
+    origin, key_string = verifier.name, verifier.key_string()
+    if configured.get(origin, key_string) != key_string:
+        raise BadInput(
+            f"log {origin} is already configured with key {configured[origin]}; a witness never "
+            "changes the key of a log it serves"
+        )
+    configured[origin] = key_string
+    return origin
 
 
 @contextlib.contextmanager
@@ -133,6 +175,9 @@ def init(
     name: str = typer.Option(
         ..., "--name", help="The witness's key name, a schema-less URL, e.g. witness.example/w1."
     ),
+    logs: list[str] = typer.Option(
+        [], "--log", help="A log to serve: its verifier key (NAME+KEYID+BASE64); repeatable."
+    ),
     as_json: bool = JSON_OPT,
 ) -> None:
     """Create a witness: a new cosignature key pair (private key mode 0600) and empty state.
@@ -144,6 +189,9 @@ def init(
     parent = directory.parent
     if not parent.is_dir():
         raise NotFound(f"parent directory {parent} does not exist")
+    configured: dict[str, str] = {}
+    for key in logs:
+        _configure(configured, key)
     skey, vkey = generate_key(name, os.urandom(32), alg=ALG_COSIGNATURE_V1)
     tmp = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=parent))
     try:
@@ -153,7 +201,7 @@ def init(
             fh.flush()
             os.fsync(fh.fileno())
         _write_atomic(tmp / VKEY_FILE, vkey + "\n")
-        _write_atomic(tmp / STATE_FILE, _state_text({}))
+        _write_atomic(tmp / STATE_FILE, _state_text({}, configured))
         os.chmod(tmp, 0o700)
         if directory.exists():
             directory.rmdir()  # empty: checked above
@@ -184,11 +232,15 @@ def cosign_cmd(
         help="Consistency proof file: a line 'old <size>' (the size this witness last "
         "cosigned), then one base64 hash per line. Omit for a first checkpoint (old 0).",
     ),
-    log_key: str = typer.Option(
-        ..., "--log-key", help="The log's verifier key (NAME+KEYID+BASE64); pinned on first use."
+    log_key: str | None = typer.Option(
+        None,
+        "--log-key",
+        help="The log's verifier key, if given: it must be the one configured for the origin.",
     ),
     at: int | None = typer.Option(
-        None, "--time", help="Cosignature time, POSIX seconds (default: now)."
+        None,
+        "--time",
+        help=f"Cosignature time, POSIX seconds (default: now; at most {MAX_CLOCK_SKEW} s ahead).",
     ),
     out: Path | None = typer.Option(
         None, "--out", help="Also write the checkpoint with this cosignature appended here."
@@ -197,7 +249,8 @@ def cosign_cmd(
 ) -> None:
     """Verify a checkpoint against the last one cosigned for its origin and cosign it.
 
-    Refuses (exit 1) a missing or forged log signature, a rollback, a fork, a bad proof.
+    Refuses (exit 1) a log it is not configured for, a missing or forged log signature, a
+    rollback, a fork, a bad proof.
 
     On refusal nothing on disk changes. Prints the cosignature line (or JSON).
     """
@@ -205,23 +258,34 @@ def cosign_cmd(
     signer = _load_signer(directory)
     note = _read_text(checkpoint, "checkpoint")
     old_size, hashes = parse_proof(_read_text(proof, "proof")) if proof else (0, [])
-    timestamp = int(time.time()) if at is None else at
+    now = int(time.time())
+    timestamp = now if at is None else at
+    given = None if log_key is None else _log_verifier(log_key).key_string()
     if out is not None and not out.parent.is_dir():
         raise NotFound(f"directory of --out {out} does not exist")
     origin = Checkpoint.parse(split_note(note)[0]).origin  # bad input: refused before locking
     with _locked(directory):
-        states = _load_states(directory)
+        states, configured = _load_states(directory)
+        pinned = configured.get(origin)
+        if pinned is None:
+            raise UnknownLog(
+                f"this witness is not configured for log {origin}: it cosigns only logs added "
+                "in advance (`disarm witness add-log`)"
+            )
+        if given is not None and given != pinned:
+            raise UnknownLog(f"log {origin} is configured with key {pinned}, not {given}")
         result = add_checkpoint(
             note=note,
             old_size=old_size,
             proof=hashes,
-            log_key=log_key,
+            log_key=pinned,
             latest=states.get(origin),
             signer=signer,
             timestamp=timestamp,
+            now=now,
         )
         states[origin] = result.state
-        _write_atomic(directory / STATE_FILE, _state_text(states))
+        _write_atomic(directory / STATE_FILE, _state_text(states, configured))
     if out is not None:
         _write_atomic(out, add_cosignatures(note, [result.line]))
     if as_json:
@@ -243,6 +307,26 @@ def cosign_cmd(
         typer.echo(result.line, nl=False)
 
 
+@witness_app.command("add-log")
+def add_log(
+    directory: Path = typer.Argument(..., help="The witness directory."),
+    log_key: str = typer.Option(
+        ..., "--log-key", help="The log's verifier key (NAME+KEYID+BASE64); its name is the origin."
+    ),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Configure a log this witness serves (origin and key); it cosigns no other."""
+    _witness_dir(directory)
+    with _locked(directory):
+        states, configured = _load_states(directory)
+        origin = _configure(configured, log_key)
+        _write_atomic(directory / STATE_FILE, _state_text(states, configured))
+    if as_json:
+        print_json({"origin": origin, "log_key": configured[origin]})
+    else:
+        stderr.print(f"witness serves log {origin} with key {configured[origin]}")
+
+
 @witness_app.command("show")
 def show(
     directory: Path = typer.Argument(..., help="The witness directory."),
@@ -251,7 +335,7 @@ def show(
     """Show the witness's verifier key and the latest checkpoint it cosigned for each log."""
     _witness_dir(directory)
     vkey = _read_text(directory / VKEY_FILE, "witness verifier key").strip()
-    states = _load_states(directory)
+    states, configured = _load_states(directory)
     rows: list[dict[str, Any]] = [
         {
             "origin": s.origin,
@@ -263,9 +347,11 @@ def show(
         for s in (states[o] for o in sorted(states))
     ]
     if as_json:
-        print_json({"verifier_key": vkey, "logs": rows})
+        print_json({"verifier_key": vkey, "configured": configured, "logs": rows})
     else:
         stderr.print(f"witness verifier key: {vkey}")
+        for origin in sorted(configured):
+            stderr.print(f"serves {origin} ({configured[origin]})")
         if rows:
             emit(rows, title=f"Latest cosigned checkpoints ({len(rows)} logs)")
         else:

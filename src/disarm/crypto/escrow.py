@@ -18,6 +18,7 @@ what the declaring party keeps secret (salts, items, positions, Pedersen opening
 
 from __future__ import annotations
 
+import operator
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -28,7 +29,6 @@ from disarm.crypto.commitments import SALT_SIZE, Context, Item, Leaf, LeafHasher
 from disarm.crypto.hazmat.ed25519_group import scalar_to_int
 from disarm.crypto.statements import strict_int
 from disarm.errors import BadInput
-from disarm.tlog.hashing import leaf_hash
 from disarm.tlog.merkle import InMemoryTree
 
 COMMIT_TYPE = "declaration.commit"
@@ -140,6 +140,9 @@ class PublicPart:
         )
 
 
+_REGION = operator.attrgetter("region")
+
+
 @dataclass
 class EscrowOpening:
     """The declaring party's secret: every leaf with its salt, and the Pedersen openings."""
@@ -154,9 +157,14 @@ class EscrowOpening:
     def __post_init__(self) -> None:
         if len(self.salts) != self.layout.size or len(self.leaves) != self.layout.size:
             raise BadInput("the opening does not have one salt and one leaf per position")
-        for i, leaf in enumerate(self.leaves):
-            if leaf.region != self.layout.region_of(i):
-                raise BadInput(f"position {i} holds a leaf of region {leaf.region!r}")
+        size = self.layout.region_size
+        for k, region in enumerate(self.layout.regions):
+            block = self.leaves[k * size : (k + 1) * size]
+            if set(map(_REGION, block)) != {region}:  # one C pass per region
+                i = next(j for j, leaf in enumerate(block) if leaf.region != region)
+                raise BadInput(
+                    f"position {k * size + i} holds a leaf of region {block[i].region!r}"
+                )
 
     def tree(self) -> InMemoryTree:
         """The declaration tree over the RFC 9162 leaf hashes of the positions' commitments
@@ -164,10 +172,7 @@ class EscrowOpening:
         key = (self.context, id(self.salts), id(self.leaves), len(self.leaves))
         cached = self.__dict__.get("_tree")
         if cached is None or cached[0] != key:
-            hasher = LeafHasher(self.context)
-            hashes = [
-                leaf_hash(hasher(s, lf)) for s, lf in zip(self.salts, self.leaves, strict=True)
-            ]
+            hashes = LeafHasher(self.context).tree_leaves(self.salts, self.leaves)
             cached = self.__dict__["_tree"] = (key, InMemoryTree(hashes))
         tree = cached[1]
         assert isinstance(tree, InMemoryTree)
@@ -220,8 +225,11 @@ class EscrowOpening:
 
 def _shuffled(n: int, random: Randomness) -> list[int]:
     """A uniformly random permutation of range(n): sort by independent 128-bit random keys."""
-    keys = [random(16) for _ in range(n)]
-    return sorted(range(n), key=lambda i: keys[i])
+    raw = random(16 * n)  # one call: the same bytes as n calls of 16 from a stream
+    if len(raw) != 16 * n:
+        raise BadInput("the randomness source returned the wrong number of bytes")
+    keys = [raw[i : i + 16] for i in range(0, 16 * n, 16)]
+    return sorted(range(n), key=keys.__getitem__)
 
 
 def commit(
@@ -247,8 +255,9 @@ def commit(
         slots += [Leaf(region)] * (region_size - len(slots))
         leaves += [slots[i] for i in _shuffled(region_size, random)]
         openings[region] = pedersen.new_opening(len(by_region[region]), random)
-    salts = [random(SALT_SIZE) for _ in leaves]
-    if any(len(s) != SALT_SIZE for s in salts):
+    raw = random(SALT_SIZE * len(leaves))  # one call, cut into salts
+    salts = [raw[i : i + SALT_SIZE] for i in range(0, len(raw), SALT_SIZE)]
+    if len(salts) != len(leaves) or any(len(s) != SALT_SIZE for s in salts):
         raise BadInput("the randomness source returned the wrong number of bytes")
     opening = EscrowOpening(context, layout, salts, leaves, openings)
     opening.root = opening.tree().root()

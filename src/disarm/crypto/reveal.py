@@ -30,7 +30,6 @@ from disarm.crypto.commitments import SALT_SIZE, Item, Leaf, LeafHasher
 from disarm.crypto.escrow import EscrowOpening, PublicPart
 from disarm.crypto.statements import strict_int
 from disarm.errors import BadInput, VerificationError
-from disarm.tlog.hashing import leaf_hash
 from disarm.tlog.merkle import InMemoryTree, root_from_leaf_hashes
 from disarm.tlog.subtree import subtree_consistency_proof, verify_subtree_consistency
 
@@ -373,12 +372,7 @@ class RevealState:
             try:
                 if any(len(s) != SALT_SIZE for s in b.salts):
                     raise BadInput("a salt is not 32 bytes")
-                block_hash = root_from_leaf_hashes(
-                    [
-                        leaf_hash(self._hasher(s, lf))
-                        for s, lf in zip(b.salts, b.leaves, strict=True)
-                    ]
-                )
+                block_hash = root_from_leaf_hashes(self._hasher.tree_leaves(b.salts, b.leaves))
             except BadInput as exc:
                 raise RevealRejected(
                     RevealReason.NOT_IN_TREE, f"block at {b.start}: {exc}"

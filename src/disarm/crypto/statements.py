@@ -1,7 +1,8 @@
 """Signed statements: the one envelope for everything `disarm` appends to the transparency log.
 
 A statement is {v, type, issuer, key_id, seq, prev, time, payload}. Its signing input is the
-domain string `SIGNING_DOMAIN` followed by the RFC 8785 (JCS) canonical JSON of the statement;
+domain string `SIGNING_DOMAIN` followed by the RFC 8785 (JCS) canonical JSON of the statement
+(`disarm.crypto.canonical`);
 the signature is Ed25519 (PyNaCl). The bytes appended to the log are the canonical JSON of
 {statement, signature}; the statement hash (used as `prev` by the issuer's next statement and
 as a reference by other statements) is SHA-256 of those bytes.
@@ -21,10 +22,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import rfc8785
 from nacl.exceptions import BadSignatureError
 from nacl.signing import SigningKey, VerifyKey
 
+from disarm.crypto.canonical import canonical as canonical  # re-exported: its old home
 from disarm.errors import BadInput, VerificationError
 
 VERSION = "disarm.statement/v1"
@@ -147,14 +148,6 @@ class SignedStatement:
     @property
     def hash(self) -> str:
         return statement_hash(self.encode())
-
-
-def canonical(value: Any) -> bytes:
-    """RFC 8785 canonical JSON (from the `rfc8785` library)."""
-    try:
-        return bytes(rfc8785.dumps(value))
-    except rfc8785.CanonicalizationError as exc:
-        raise BadInput(f"cannot canonicalise value: {exc}") from exc
 
 
 def statement_hash(encoded: bytes) -> str:

@@ -30,12 +30,16 @@ def create_log(target: str | Path, origin: str) -> TiledLog:
     return DirectoryLog.create(target, origin)
 
 
-def open_log(target: str | Path) -> TiledLog:
-    """Open an existing log (directory path or ``postgresql://`` URL)."""
+def open_log(target: str | Path, *, read_only: bool = False) -> TiledLog:
+    """Open an existing log (directory path or ``postgresql://`` URL).
+
+    ``read_only`` opens a directory log without a lock and without replaying its journal, so
+    that reads work on read-only media and write nothing (`DirectoryLog.open_readonly`).
+    """
     if is_postgres_url(target):
         from disarm.store.postgres import PostgresLog
 
         return PostgresLog.open(str(target))
     from disarm.store.directory import DirectoryLog
 
-    return DirectoryLog.open(target)
+    return DirectoryLog.open_readonly(target) if read_only else DirectoryLog.open(target)

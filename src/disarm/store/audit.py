@@ -8,13 +8,11 @@ hash is known to follow from the entries, each checkpoint's root is rebuilt from
 RFC 9162 consistency proof. The first disagreement raises `VerificationError` naming the entry
 and the stored byte (file and offset for a directory log, table row for PostgreSQL).
 
-Level-0 work is split across forked worker processes (one per core) for directory logs.
+Level-0 work may be split across a standard process pool for directory logs (`audit_tiles`).
 """
 
 from __future__ import annotations
 
-import os
-import pickle
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -44,6 +42,16 @@ class AuditReport:
     tiles_checked: int
     checkpoints_checked: int
     consistency_proofs_checked: int
+    #: The latest signed checkpoint, verified: what the audit vouches for (None: no checkpoint).
+    checkpoint_size: int | None = None
+    checkpoint_root: bytes | None = None
+    #: Entries committed in the journal but not applied (a read-only opening leaves them out).
+    pending: int = 0
+
+    @property
+    def unverified(self) -> int:
+        """Entries no verified checkpoint covers: after the latest one, or all without one."""
+        return self.size - (self.checkpoint_size or 0) + self.pending
 
 
 def _first_difference(a: bytes, b: bytes) -> int:
@@ -125,59 +133,54 @@ def audit_level0(log: TiledLog, first: int, last: int, progress: Progress | None
     return b"".join(roots)
 
 
-def _fork_audit(log: TiledLog, first: int, last: int) -> tuple[int, int]:
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - runs in the child
+def audit_job(path: str, size: int, first: int, last: int) -> bytes | tuple[str, object, object]:
+    """Worker side: `audit_level0` on a read-only opening of the directory log at ``path``.
+
+    Returns the tile roots, or (message, expected, computed) of the disagreement found.
+    """
+    from disarm.store.directory import DirectoryLog
+
+    with DirectoryLog.open_readonly(path) as log:
+        if log.size != size:
+            return (f"the log changed size during the audit ({size} -> {log.size})", size, log.size)
         try:
-            os.close(read_fd)
-            try:
-                result: object = audit_level0(log, first, last)
-            except VerificationError as exc:
-                result = (exc.message, exc.expected, exc.computed)
-            view = memoryview(pickle.dumps(result))
-            while view:
-                view = view[os.write(write_fd, view) :]
-        finally:
-            os._exit(0)
-    os.close(write_fd)
-    return pid, read_fd
-
-
-def _join_audit(pid: int, fd: int) -> bytes:
-    with os.fdopen(fd, "rb") as pipe:
-        data = pipe.read()
-    os.waitpid(pid, 0)
-    result = pickle.loads(data) if data else ("audit worker failed", None, None)
-    if isinstance(result, tuple):
-        message, expected, computed = result
-        raise VerificationError(message, expected=expected, computed=computed)
-    assert isinstance(result, bytes)
-    return result
+            return audit_level0(log, first, last)
+        except VerificationError as exc:
+            return (exc.message, exc.expected, exc.computed)
 
 
 def audit_tiles(log: TiledLog, *, workers: int = 1, progress: Progress | None = None) -> int:
-    """Check every stored hash against the entries; return the number of tiles checked."""
+    """Check every stored hash against the entries; return the number of tiles checked.
+
+    With ``workers > 1`` (a directory log), ranges of level-0 tiles go to a standard process
+    pool (`disarm.store.pool`), each worker reopening the log read-only.
+    """
     size = log.size
     full0 = size >> TILE_HEIGHT
-    workers = max(1, min(workers, full0 // 64 or 1)) if log.fork_safe_reads else 1
+    path = getattr(log, "path", None)
+    workers = max(1, min(workers, full0 // 64 or 1)) if log.parallel_reads and path else 1
     cuts = [full0 * k // workers for k in range(workers + 1)]
-    children = [_fork_audit(log, cuts[k], cuts[k + 1]) for k in range(1, workers)]
-    try:
-        parts = [audit_level0(log, cuts[0], cuts[1], progress)]
-    finally:
-        results: list[bytes | VerificationError] = []
-        for pid, fd in children:
-            try:
-                results.append(_join_audit(pid, fd))
-            except VerificationError as exc:
-                results.append(exc)
-    for r in results:
-        if isinstance(r, VerificationError):
-            raise r
-        parts.append(r)
+    futures = []
+    if workers > 1:
+        from disarm.store import pool
+
+        executor = pool.pool(workers - 1)
+        futures = [
+            executor.submit(audit_job, str(path), size, cuts[k], cuts[k + 1])
+            for k in range(1, workers)
+        ]
+    parts = [audit_level0(log, cuts[0], cuts[1], progress)]
+    for k, future in enumerate(futures, start=1):
+        try:
+            result = future.result()
+        except Exception:  # a worker died: check its range here
+            result = audit_level0(log, cuts[k], cuts[k + 1])
+        if isinstance(result, tuple):
+            message, expected, computed = result
+            raise VerificationError(message, expected=expected, computed=computed)
+        parts.append(result)
         if progress is not None:
-            progress(len(r) // HASH_SIZE * TILE_WIDTH)
+            progress(len(result) // HASH_SIZE * TILE_WIDTH)
     tiles = full0
     # The right edge of level 0.
     width = size & (TILE_WIDTH - 1)
@@ -255,16 +258,32 @@ def audit_checkpoints(log: TiledLog, notes: Sequence[str], verifier: Verifier) -
 
 def audit(
     log: TiledLog,
-    verifier: Verifier,
+    verifier: Verifier | None,
     *,
     workers: int = 1,
     progress: Progress | None = None,
 ) -> AuditReport:
-    """Audit everything: the backend's own structure, the tiles, the checkpoints."""
+    """Audit everything: the backend's own structure, the tiles, the checkpoints.
+
+    Writes nothing. The report says which size the latest verified checkpoint vouches for;
+    entries beyond it are stored consistently but vouched for by no signature. Without a
+    ``verifier`` a log with checkpoints is refused (they cannot be checked).
+    """
+    notes = log.checkpoints()
+    if notes and verifier is None:
+        raise BadInput(
+            f"the log holds {len(notes)} signed checkpoint(s): pass the log's verifier key"
+            " (--key) to check them"
+        )
     log.audit_structure()
     tiles = audit_tiles(log, workers=workers, progress=progress)
-    notes = log.checkpoints()
-    checked, proofs = audit_checkpoints(log, notes, verifier)
+    checked = proofs = 0
+    size: int | None = None
+    root: bytes | None = None
+    if notes and verifier is not None:
+        checked, proofs = audit_checkpoints(log, notes, verifier)
+        last, _ = open_checkpoint(notes[-1], verifier)
+        size, root = last.size, last.root_hash
     latest = log.latest_checkpoint()
     if notes and latest != notes[-1]:
         raise VerificationError(
@@ -275,7 +294,10 @@ def audit(
         )
     if not notes and latest is not None:
         raise VerificationError("a latest checkpoint exists but the history is empty")
-    return AuditReport(log.origin, log.size, log.root(), log.size, tiles, checked, proofs)
+    pending = getattr(log, "pending", (0, 0))[0]
+    return AuditReport(
+        log.origin, log.size, log.root(), log.size, tiles, checked, proofs, size, root, pending
+    )
 
 
 __all__ = ["FULL_TILE_BYTES", "AuditReport", "audit", "audit_checkpoints", "audit_tiles"]

@@ -5,15 +5,15 @@ tile of each level and the partial entry bundle. An `Update` is what one batch w
 tiles with their interior nodes, new partial tiles, entry bundles, and the new right edge. Both
 backends (directory and PostgreSQL) persist an `Update` in one durable step.
 
-Level-0 work (encoding entries, leaf hashes, the 255 interior nodes of each full tile) is ~1 µs
-per entry of pure-Python hashing; large batches are split at tile boundaries and hashed by
-forked worker processes, one per core (hashlib releases the GIL only for large inputs, so
-threads would not help).
+Level-0 work (leaf hashes, the 255 interior nodes of each full tile) is about two SHA-256 calls
+per entry, made from C loops (`disarm.tlog.tiles`). A caller may ask for more than one worker:
+large batches are then split at tile boundaries and hashed in a standard process pool
+(`disarm.store.pool`: forkserver or spawn, shared memory; hashlib releases the GIL only for
+large inputs, so threads would not help). One process is the default.
 """
 
 from __future__ import annotations
 
-import mmap
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -27,6 +27,7 @@ from disarm.tlog.tiles import (
     Tile,
     encode_bundle,
     full_tile_tree,
+    full_tile_trees,
     leaf_hashes,
     tile_levels,
 )
@@ -83,106 +84,100 @@ def right_edge_root(partials: Sequence[bytes]) -> bytes:
     return EMPTY_ROOT if acc is None else acc
 
 
-def _tile_trees(stream: bytes) -> tuple[bytes, bytes]:
-    """(interiors, roots) of the full tiles at the start of a run of level-0 hashes."""
-    interiors: list[bytes] = []
-    roots: list[bytes] = []
-    for start in range(0, len(stream) - FULL_TILE_BYTES + 1, FULL_TILE_BYTES):
-        root, interior = full_tile_tree(stream[start : start + FULL_TILE_BYTES])
-        roots.append(root)
-        interiors.append(interior)
-    return b"".join(interiors), b"".join(roots)
-
-
-def hash_segment(
-    prefix: bytes, entries: Sequence[bytes], encode: bool = True
-) -> tuple[bytes, bytes, bytes, bytes]:
+def hash_segment(prefix: bytes, entries: Sequence[bytes]) -> tuple[bytes, bytes, bytes]:
     """Level-0 work for entries that start a tile, after ``prefix`` (leaf hashes already in it).
 
-    Returns (encoded entries, or b"" without ``encode``; their leaf hashes; interiors of the
-    full tiles; roots of the full tiles), full tiles counted over ``prefix + hashes``.
+    Returns (their leaf hashes; interiors of the full tiles; roots of the full tiles), full tiles
+    counted over ``prefix + hashes``.
     """
     hashes = leaf_hashes(entries)
-    interiors, roots = _tile_trees(prefix + hashes if prefix else hashes)
-    return encode_bundle(entries) if encode else b"", hashes, interiors, roots
+    interiors, roots = full_tile_trees(prefix + hashes if prefix else hashes)
+    return hashes, interiors, roots
 
 
-def _fork_segment(entries: Sequence[bytes], shared: mmap.mmap, offset: int, encode: bool) -> int:
-    """Start a child that runs `hash_segment` on a tile-aligned run of entries and writes the
-    four results, one after the other, into ``shared`` at ``offset``; return its pid."""
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - runs in the child
-        code = 1
-        try:
-            at = offset
-            for part in hash_segment(b"", entries, encode):
-                shared[at : at + len(part)] = part
-                at += len(part)
-            code = 0
-        finally:
-            os._exit(code)
-    return pid
+#: This process's share of the hashing, relative to a worker's: it also encodes, copies the
+#: entries to shared memory, joins the results and writes the files.
+OWN_SHARE = 0.5
+
+
+def _cuts(first: int, m: int, workers: int) -> list[int]:
+    """Entry indices where the segments start: tile-aligned after ``first``; this process's
+    segment (the first) is `OWN_SHARE` of a worker's."""
+    tiles = (m - first) // TILE_WIDTH
+    own = int(tiles * OWN_SHARE / (OWN_SHARE + workers - 1))
+    per = -(-(tiles - own) // (workers - 1)) * TILE_WIDTH
+    cuts = [0, min(m, first + own * TILE_WIDTH)]
+    for _ in range(workers - 2):
+        cuts.append(min(m, cuts[-1] + per))
+    return [*dict.fromkeys([*cuts, m])]  # the last worker takes the partial tile at the end
 
 
 def hash_level0(
-    prefix: bytes, entries: Sequence[bytes], workers: int, encode: bool = True
-) -> tuple[bytes, bytes, bytes, bytes]:
+    prefix: bytes, entries: Sequence[bytes], workers: int, encoded: bytes
+) -> tuple[bytes, bytes, bytes]:
     """`hash_segment` over the whole batch, split at tile boundaries across worker processes.
 
-    Children are forked first (they read their entries through copy-on-write memory) and write
-    their results into one shared anonymous mapping: no pickling, no pipe. This process hashes
-    the first part meanwhile. A part whose child fails is redone here.
+    The parent writes the encoded entries of every segment but the first into one shared-memory
+    file, hands each segment to a pool worker (`disarm.store.pool`) and hashes the first segment
+    itself meanwhile. A segment whose worker fails is redone here, and the pool is restarted.
     """
     m = len(entries)
-    if workers <= 1 or m < PARALLEL_THRESHOLD or not hasattr(os, "fork"):
-        return hash_segment(prefix, entries, encode)
+    if workers <= 1 or m < PARALLEL_THRESHOLD:
+        return hash_segment(prefix, entries)
+    from disarm.store import pool
+
     first = (TILE_WIDTH - (len(prefix) // HASH_SIZE)) % TILE_WIDTH  # new entries closing a tile
-    per = -(-((m - first) // TILE_WIDTH) // workers) * TILE_WIDTH
-    cuts = [0, min(m, first + per)]
-    while cuts[-1] < m:
-        cuts.append(min(m, cuts[-1] + per))
-    jobs = []  # (segment, offset in shared, sizes of its four results)
-    total = 0
+    cuts = _cuts(first, m, workers)
+    starts = [0]  # byte offset of each segment in `encoded`
+    for k in range(1, len(cuts)):
+        seg = entries[cuts[k - 1] : cuts[k]]
+        starts.append(starts[-1] + sum(map(len, seg)) + 2 * len(seg))
+    base = starts[1]
+    jobs = []  # (first entry, end entry, input offset, input length, output offset, output size)
+    out = len(encoded) - base
     for k in range(1, len(cuts) - 1):
-        seg = entries[cuts[k] : cuts[k + 1]]
-        full = len(seg) // TILE_WIDTH
-        sizes = (
-            sum(map(len, seg)) + 2 * len(seg) if encode else 0,
-            len(seg) * HASH_SIZE,
-            full * INTERIOR_BYTES,
-            full * HASH_SIZE,
-        )
-        jobs.append((seg, total, sizes))
-        total += sum(sizes)
-    shared = mmap.mmap(-1, max(1, total))
-    view = memoryview(shared)
-    slices: list[memoryview] = []
+        count = cuts[k + 1] - cuts[k]
+        full = count // TILE_WIDTH
+        size = count * HASH_SIZE + full * (INTERIOR_BYTES + HASH_SIZE)
+        jobs.append((cuts[k], cuts[k + 1], starts[k] - base, starts[k + 1] - starts[k], out, size))
+        out += size
+    path, fd = pool.shared_file(out)
     try:
-        pids = [_fork_segment(seg, shared, off, encode) for seg, off, _ in jobs]
-        first_part = hash_segment(prefix, entries[: cuts[1]], encode)
-        parts: list[Sequence[bytes | memoryview]] = [first_part]
-        for pid, (seg, off, sizes) in zip(pids, jobs, strict=True):
-            _, status = os.waitpid(pid, 0)
-            if status != 0:
-                parts.append(hash_segment(b"", seg, encode))
+        _pwrite_all(fd, memoryview(encoded)[base:], 0)
+        try:
+            futures = [pool.submit(workers - 1, path, *job[2:5]) for job in jobs]
+        except Exception:  # the pool cannot start (e.g. no semaphores here): hash here
+            pool.discard(workers - 1)
+            return hash_segment(prefix, entries)
+        parts: list[tuple[bytes | memoryview, ...]] = [hash_segment(prefix, entries[: cuts[1]])]
+        for future, (lo, hi, _, _, at, size) in zip(futures, jobs, strict=True):
+            try:
+                future.result()
+                raw = os.pread(fd, size, at)
+            except Exception:  # a worker died or failed: redo its segment here
+                pool.discard(workers - 1)
+                parts.append(hash_segment(b"", entries[lo:hi]))
                 continue
-            out = []
-            for length in sizes:
-                out.append(view[off : off + length])
-                off += length
-            slices += out
-            parts.append(out)
-        return (
-            b"".join(p[0] for p in parts),
-            b"".join(p[1] for p in parts),
-            b"".join(p[2] for p in parts),
-            b"".join(p[3] for p in parts),
-        )
+            hashes = (hi - lo) * HASH_SIZE
+            full = (hi - lo) // TILE_WIDTH
+            view = memoryview(raw)
+            interiors = view[hashes : hashes + full * INTERIOR_BYTES]
+            parts.append((view[:hashes], interiors, view[hashes + full * INTERIOR_BYTES :]))
     finally:
-        for piece in slices:
-            piece.release()
-        view.release()
-        shared.close()
+        os.close(fd)
+        pool.remove(path)
+    return (
+        b"".join(p[0] for p in parts),
+        b"".join(p[1] for p in parts),
+        b"".join(p[2] for p in parts),
+    )
+
+
+def _pwrite_all(fd: int, data: bytes | memoryview, offset: int) -> None:
+    view = memoryview(data)
+    while view:
+        done = os.pwrite(fd, view, offset)
+        view, offset = view[done:], offset + done
 
 
 def build_update(
@@ -198,8 +193,8 @@ def build_update(
     """
     old, new = frontier.size, frontier.size + len(entries)
     prefix = frontier.partial(0)
-    made, hashes, interiors0, roots = hash_level0(prefix, entries, workers, encoded is None)
-    encoded = made if encoded is None else encoded
+    encoded = encode_bundle(entries) if encoded is None else encoded
+    hashes, interiors0, roots = hash_level0(prefix, entries, workers, encoded)
     tiles: list[tuple[Tile, bytes | memoryview]] = []
     interiors: list[tuple[int, int, bytes | memoryview]] = []
     bundles: list[tuple[Tile, bytes | memoryview]] = []

@@ -44,7 +44,7 @@ from pathlib import Path
 from disarm.errors import BadInput, Conflict, NotFound, VerificationError
 from disarm.store import journal
 from disarm.store.batch import Frontier, Update, build_update
-from disarm.store.tiled import TiledLog, idle_workers
+from disarm.store.tiled import TiledLog
 from disarm.tlog.hashing import HASH_SIZE
 from disarm.tlog.tiles import (
     FULL_TILE_BYTES,
@@ -101,18 +101,40 @@ def meta_text(origin: str) -> str:
 
 
 def parse_meta(text: str, *, source: str) -> str:
+    """The origin named by a ``log.meta`` text; `BadInput` (one sentence) if it is not one."""
     lines = text.split("\n")
-    if len(lines) != 3 or lines[0] != FORMAT_LINE or not lines[1].startswith("origin "):
-        raise VerificationError(
-            "log.meta is not a disarm tlog-tiles log description",
-            source=source,
-            expected=FORMAT_LINE,
-            computed=lines[0][:80],
+    origin = lines[1][len("origin ") :] if len(lines) == 3 else ""
+    if lines[0] != FORMAT_LINE or not lines[1].startswith("origin ") or not origin:
+        raise BadInput(
+            f"{source} is not a disarm log description (it must be the line {FORMAT_LINE!r}"
+            " then 'origin <origin>')",
         )
-    origin = lines[1][len("origin ") :]
-    if not origin or meta_text(origin) != text:
-        raise VerificationError("log.meta is malformed", source=source)
+    if meta_text(origin) != text:
+        raise BadInput(f"{source} is malformed (extra lines, spaces or a missing newline)")
     return origin
+
+
+#: A log.meta is two short lines; anything longer is not one (and is not read whole).
+META_LIMIT = 4096
+
+
+def read_meta(root: Path) -> str:
+    """The origin of the log directory ``root``, checked: the directory exists and holds a
+    readable, well-formed ``log.meta`` (else `NotFound` or `BadInput`)."""
+    if not root.is_dir():
+        raise NotFound(f"log directory {root} does not exist")
+    if not is_log_directory(root):
+        raise NotFound(f"{root} is not a log directory (no {META})")
+    path = root / META
+    with path.open("rb") as fh:
+        raw = fh.read(META_LIMIT + 1)
+    if len(raw) > META_LIMIT:
+        raise BadInput(f"{path} is not a disarm log description (over {META_LIMIT} bytes)")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadInput(f"{path} is not a disarm log description (not UTF-8 text)") from exc
+    return parse_meta(text, source=str(path))
 
 
 def is_log_directory(path: Path) -> bool:
@@ -161,16 +183,23 @@ def _pread_exact(fd: int, length: int, offset: int, what: str) -> bytes:
 class DirectoryLog(TiledLog):
     """A tlog-tiles log packed into a directory (the embedded default)."""
 
-    fork_safe_reads = True
+    parallel_reads = True
 
-    def __init__(self, root: Path, origin: str, lock_fd: int) -> None:
+    def __init__(self, root: Path, origin: str, lock_fd: int | None) -> None:
         super().__init__(origin, Frontier())
         self.path = root
+        #: Opened for reading only: no lock, no journal replay, nothing written (`open_readonly`).
+        self.read_only = lock_fd is None
         self._lock_fd = lock_fd
         self._fds: dict[str, int] = {}
-        self._journal_fd = os.open(root / JOURNAL, os.O_RDWR)
+        mode = os.O_RDONLY if self.read_only else os.O_RDWR
+        self._journal_fd = os.open(root / JOURNAL, mode)
         self._journal_size = os.fstat(self._journal_fd).st_size
-        self._history_fd = os.open(root / HISTORY, os.O_RDWR | os.O_APPEND)
+        self._history_fd = os.open(root / HISTORY, mode if self.read_only else mode | os.O_APPEND)
+        self._history_length: int | None = None  # read-only: the durable prefix of the history
+        #: Read-only: (entries, checkpoints) committed in the journal but not yet applied to the
+        #: packed files (a writer crashed or is running); a writable open replays them.
+        self.pending = (0, 0)
         self._data_end = 0  # bytes of `data` in use at the current size
         self._broken = False
         self.journal_limit = JOURNAL_LIMIT
@@ -201,11 +230,7 @@ class DirectoryLog(TiledLog):
     @classmethod
     def open(cls, path: str | Path) -> DirectoryLog:
         root = Path(path)
-        if not root.is_dir():
-            raise NotFound(f"log directory {root} does not exist")
-        if not is_log_directory(root):
-            raise NotFound(f"{root} is not a log directory (no {META})")
-        origin = parse_meta(_decode((root / META).read_bytes(), META), source=str(root / META))
+        origin = read_meta(root)
         lock_fd = os.open(root / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             fcntl.flock(lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -230,6 +255,29 @@ class DirectoryLog(TiledLog):
                 log._recover(records, end, history)
             else:
                 log._truncate()  # drop the entries of a batch that crashed before its commit
+            log.durable_size = log.size
+        except BaseException:
+            log.close_files()
+            raise
+        return log
+
+    @classmethod
+    def open_readonly(cls, path: str | Path) -> DirectoryLog:
+        """Open for reading only: no lock, nothing written, so it works on read-only media and
+        beside a running writer. The log is seen at the journal's base size: batches committed
+        in the journal but not yet applied (after a crash, or while a writer runs) are counted in
+        `pending` and left out, as are checkpoints past the history's durable length."""
+        root = Path(path)
+        origin = read_meta(root)
+        data = (root / JOURNAL).read_bytes()
+        base, history = journal.decode_header(data, source=str(root / JOURNAL))
+        records, _ = journal.read_records(data)
+        log = cls(root, origin, None)
+        try:
+            log._history_length = history
+            log._load(base)
+            appended = sum(r.b for r in records if r.kind == journal.APPEND)
+            log.pending = (appended, sum(r.kind == journal.CHECKPOINT for r in records))
         except BaseException:
             log.close_files()
             raise
@@ -238,7 +286,14 @@ class DirectoryLog(TiledLog):
     def _fd(self, rel: str) -> int:
         fd = self._fds.get(rel)
         if fd is None:
-            fd = self._fds[rel] = os.open(self.path / rel, os.O_RDWR | os.O_CREAT, 0o644)
+            if self.read_only:
+                try:
+                    fd = os.open(self.path / rel, os.O_RDONLY)
+                except FileNotFoundError as exc:
+                    raise VerificationError(f"{rel} is missing from the log directory") from exc
+            else:
+                fd = os.open(self.path / rel, os.O_RDWR | os.O_CREAT, 0o644)
+            self._fds[rel] = fd
         return fd
 
     def _bundle_start(self, index: int) -> int:
@@ -277,6 +332,7 @@ class DirectoryLog(TiledLog):
                     source=str(self.path),
                 ) from exc
         self._frontier = Frontier(size, partials, bundle)
+        self.durable_size = size
         self._data_end = start + len(bundle)
         self._partial_levels.clear()
 
@@ -302,10 +358,15 @@ class DirectoryLog(TiledLog):
 
     def checkpoints(self) -> list[str]:
         data = (self.path / HISTORY).read_bytes()
+        if self._history_length is not None:
+            data = data[: self._history_length]
         notes = split_history(data, source=str(self.path / HISTORY))
         return [_decode(n, f"{HISTORY} record {i}") for i, n in enumerate(notes)]
 
     def latest_checkpoint(self) -> str | None:
+        if self.read_only and self.pending != (0, 0):  # the file may be ahead of the base
+            notes = self.checkpoints()
+            return notes[-1] if notes else None
         try:
             return _decode((self.path / CHECKPOINT).read_bytes(), CHECKPOINT)
         except FileNotFoundError:
@@ -313,13 +374,19 @@ class DirectoryLog(TiledLog):
 
     # --- writes ------------------------------------------------------------------------------
 
+    def _writable(self) -> None:
+        if self.read_only:
+            raise Conflict(f"log {self.path} is open for reading only")
+
     def _stage(self, encoded: bytes) -> object:
         """Write the entries to `data` and start syncing them while the batch is hashed."""
+        self._writable()
         if self._broken:
             raise Conflict(f"a write to {self.path} failed half-way; reopen the log to recover")
         return _Sync(self._fd(DATA), encoded, self._data_end)
 
     def _commit(self, update: Update | None, note: str | None, staged: object = None) -> None:
+        self._writable()
         if self._broken:
             raise Conflict(f"a write to {self.path} failed half-way; reopen the log to recover")
         parts: list[bytes | memoryview] = []
@@ -340,6 +407,8 @@ class DirectoryLog(TiledLog):
             staged.wait()
         os.fdatasync(self._journal_fd)
         self._journal_size += sum(len(p) for p in parts)
+        if update is not None:
+            self.durable_size = update.new_size
         try:
             self._apply(update, note)
         except BaseException:
@@ -425,8 +494,7 @@ class DirectoryLog(TiledLog):
                     end = record.offset  # torn: the entries never reached the disk whole
                     break
                 entries = decode_bundle(payload, source=str(self.path / DATA))
-                workers = self.workers or idle_workers()
-                self._apply(build_update(self.frontier, entries, workers=workers), None)
+                self._apply(build_update(self.frontier, entries, workers=self.workers), None)
             else:
                 self._apply(None, record.payload.decode("utf-8"))
         os.ftruncate(self._journal_fd, end)
@@ -435,10 +503,14 @@ class DirectoryLog(TiledLog):
 
     def close_files(self) -> None:
         for fd in (*self._fds.values(), self._journal_fd, self._history_fd, self._lock_fd):
-            os.close(fd)
+            if fd is not None:
+                os.close(fd)
         self._fds.clear()
 
     def _close(self) -> None:
+        if self.read_only:
+            self.close_files()
+            return
         try:
             if self._journal_size > journal.HEADER.size and not self._broken:
                 self._rotate()
@@ -477,13 +549,16 @@ class DirectoryLog(TiledLog):
         data = (self.path / JOURNAL).read_bytes()
         base, history = journal.decode_header(data, source=str(self.path / JOURNAL))
         records, end = journal.read_records(data)
-        if not records and base != self.size:
+        if (not records or self.read_only) and base != self.size:
             raise VerificationError(
                 "journal base size differs from the log size (journal bytes 4-11)",
                 expected=self.size,
                 computed=base,
             )
-        if end != len(data):
+        # Read-only, committed batches not yet applied (or a torn record a writer will drop) may
+        # follow the base: the files may then be longer than the base size needs.
+        ahead = self.read_only and (bool(records) or end != len(data))
+        if end != len(data) and not self.read_only:
             raise VerificationError(f"journal has {len(data) - end} unreadable bytes at {end}")
         size = self.size
         expected = {
@@ -498,11 +573,11 @@ class DirectoryLog(TiledLog):
         for sub in ("hashes", "nodes"):
             for path in sorted((self.path / sub).iterdir()):
                 rel = f"{sub}/{path.name}"
-                if rel not in expected and path.stat().st_size:
+                if rel not in expected and path.stat().st_size and not ahead:
                     raise VerificationError(f"{rel} holds {path.stat().st_size} unexpected bytes")
         for rel, length in expected.items():
             actual = (self.path / rel).stat().st_size if (self.path / rel).exists() else 0
-            if actual != length:
+            if actual != length and not (ahead and actual > length):
                 raise VerificationError(
                     f"{rel} is {actual} bytes; a log of size {size} needs {length}",
                     expected=length,
@@ -510,7 +585,15 @@ class DirectoryLog(TiledLog):
                 )
         if self._bundle_start(0) != 0:
             raise VerificationError("bundles byte 0: the first entry bundle must start at 0")
-        split_history((self.path / HISTORY).read_bytes(), source=HISTORY)
+        raw = (self.path / HISTORY).read_bytes()
+        split_history(raw[:history] if ahead else raw, source=HISTORY)
+        if self.read_only and not ahead and history != len(raw):
+            raise VerificationError(
+                f"{HISTORY} holds {len(raw) - history} bytes beyond the history length the"
+                " journal names (journal bytes 12-19)",
+                expected=history,
+                computed=len(raw),
+            )
         if history > os.fstat(self._history_fd).st_size:
             raise VerificationError(
                 "journal header names more checkpoint history than exists (journal bytes 12-19)"

@@ -84,10 +84,11 @@ def cpu_count() -> int:
 
 
 def idle_workers() -> int:
-    """Worker processes worth forking now: one per core that is not already busy.
+    """Worker processes worth starting now: one per core that is not already busy.
 
-    Forked hashing costs ~10-15% more CPU in total (copy-on-write faults, joining results), so
-    it only pays when a core is free; on a loaded machine one process is faster.
+    Parallel hashing costs some CPU in total (copying entries to shared memory, joining results),
+    so it only pays when a core is free; on a loaded machine one process is faster. Only the
+    command line asks this (``--workers 0``); the library's default is one process.
     """
     cores = cpu_count()
     try:
@@ -100,9 +101,9 @@ def idle_workers() -> int:
 class TiledLog(ABC):
     """Reads, proofs and appends over tiles; subclasses persist and fetch the bytes."""
 
-    #: Whether forked worker processes may read through this object (files: yes; a database
-    #: connection: no).
-    fork_safe_reads = False
+    #: Whether audit worker processes may reopen this log read-only by its path (files: yes; a
+    #: database connection: no).
+    parallel_reads = False
 
     def __init__(self, origin: str, frontier: Frontier, *, cache_tiles: int = 4096) -> None:
         self._origin = origin
@@ -111,8 +112,10 @@ class TiledLog(ABC):
         self._interiors = _Lru(cache_tiles)
         self._bundles = _Lru(64)
         self._partial_levels: dict[int, list[bytes]] = {}
-        #: Worker processes for hashing big batches; None picks `idle_workers()` per batch.
-        self.workers: int | None = None
+        #: Processes hashing a big batch (`disarm.store.pool`); 1, the default, starts none.
+        self.workers = 1
+        #: The size known durable: after a failed write, what a reopen will find.
+        self.durable_size = frontier.size
         self._closed = False
 
     # --- backend hooks ---------------------------------------------------------------------
@@ -214,10 +217,10 @@ class TiledLog(ABC):
             return range(old, old)
         encoded = encode_bundle(entries)
         staged = self._stage(encoded)  # e.g. start writing the entries while we hash them
-        workers = self.workers or idle_workers()
-        update = build_update(self._frontier, entries, workers=workers, encoded=encoded)
+        update = build_update(self._frontier, entries, workers=self.workers, encoded=encoded)
         note = checkpoint(update.new_size, update.frontier.root()) if checkpoint else None
         self._commit(update, note, staged)
+        self.durable_size = update.new_size
         self._frontier = update.frontier
         self._partial_levels.clear()
         return range(old, update.new_size)

@@ -18,12 +18,11 @@ Proof *verification* follows the algorithms of RFC 9162 §2.1.3.2 and §2.1.4.2 
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from disarm.errors import BadInput, VerificationError
-from disarm.tlog.hashing import EMPTY_ROOT, HASH_SIZE, node_hash
+from disarm.tlog.hashing import EMPTY_ROOT, HASH_SIZE, node_hash, node_hashes
 
 __all__ = [
     "CompactRange",
@@ -365,19 +364,16 @@ class InMemoryTree:
 
     def extend(self, leaf_hashes: Sequence[bytes]) -> None:
         """Add leaf hashes in order, completing every perfect subtree they close."""
-        for h in leaf_hashes:
-            if len(h) != HASH_SIZE:
-                raise BadInput(f"a leaf hash is {len(h)} bytes, not {HASH_SIZE}")
+        wrong = set(map(len, leaf_hashes)) - {HASH_SIZE}
+        if wrong:
+            raise BadInput(f"a leaf hash is {min(wrong)} bytes, not {HASH_SIZE}")
         self._levels[0].extend(leaf_hashes)
         level = 0
         while len(self._levels[level]) >= 2:
             if level + 1 == len(self._levels):
                 self._levels.append([])
             lower, upper = self._levels[level], self._levels[level + 1]
-            upper.extend(
-                node_hash(lower[2 * i], lower[2 * i + 1])
-                for i in range(len(upper), len(lower) // 2)
-            )
+            upper.extend(node_hashes(lower[2 * len(upper) : len(lower) & ~1]))
             level += 1
 
     def leaf_hash(self, index: int) -> bytes:
@@ -461,7 +457,6 @@ class CompactRange:
         old, new = self._size, self._size + len(leaf_hashes)
         by_level = self._by_level
         by_level.extend([None] * (new.bit_length() - len(by_level)))
-        sha256 = hashlib.sha256
         cur: list[bytes] = list(leaf_hashes)
         level = 0
         while cur:
@@ -471,7 +466,7 @@ class CompactRange:
                 cur = [left, *cur]
             n = len(cur)
             by_level[level] = cur[-1] if n & 1 else None
-            cur = [sha256(b"\x01" + cur[i] + cur[i + 1]).digest() for i in range(0, n - 1, 2)]
+            cur = node_hashes(cur)
             level += 1
         self._size = new
 

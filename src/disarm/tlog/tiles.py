@@ -15,8 +15,10 @@ Pure: no I/O. Everything here works on ``bytes``.
 from __future__ import annotations
 
 import hashlib
+import struct
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import accumulate, chain
 
 from disarm.errors import BadInput, VerificationError
@@ -209,11 +211,17 @@ def decode_bundle(data: bytes, *, source: str | None = None) -> list[bytes]:
     return out
 
 
-def bundle_leaf_hashes(data: bytes, *, source: str | None = None) -> tuple[bytes, int]:
-    """(concatenated leaf hashes, entry count) of an entry bundle, without building entries.
+@lru_cache(maxsize=64)
+def _fixed(length: int, count: int) -> struct.Struct:
+    """Cuts ``count`` entries of ``length`` bytes, each after its 2-byte prefix, in one C call."""
+    return struct.Struct(f"2x{length}s" * count)
+
+
+def split_bundle(data: bytes | memoryview, *, source: str | None = None) -> Sequence[bytes]:
+    """The entries of an entry bundle (as `decode_bundle`), cut in C when they are equal-length.
 
     Bundles of equal-length entries (common: fixed-size records) take a fast path that checks
-    every length prefix at once with strided slices.
+    every length prefix at once with strided slices and cuts the entries with `struct`.
     """
     if len(data) >= 2:
         length = (data[0] << 8) | data[1]
@@ -224,15 +232,18 @@ def bundle_leaf_hashes(data: bytes, *, source: str | None = None) -> tuple[bytes
             and data[0::step] == bytes([data[0]]) * count
             and data[1::step] == bytes([data[1]]) * count
         ):
-            prefix = _sha256(b"\x00")
             out: list[bytes] = []
-            append = out.append
-            for i in range(2, len(data) + 1, step):
-                h = prefix.copy()
-                h.update(data[i : i + length])
-                append(h.digest())
-            return b"".join(out), count
-    entries = decode_bundle(data, source=source)
+            chunk = 4096
+            for first in range(0, count, chunk):
+                n = min(chunk, count - first)
+                out += _fixed(length, n).unpack_from(data, first * step)
+            return out
+    return decode_bundle(bytes(data), source=source)
+
+
+def bundle_leaf_hashes(data: bytes, *, source: str | None = None) -> tuple[bytes, int]:
+    """(concatenated leaf hashes, entry count) of an entry bundle."""
+    entries = split_bundle(data, source=source)
     return leaf_hashes(entries), len(entries)
 
 
@@ -242,30 +253,47 @@ def bundle_offsets(entries: Sequence[bytes]) -> list[int]:
 
 
 # --- hashing of tiles ----------------------------------------------------------------------
+#
+# Batch hashing: the cost of a hash of a small input is the hashlib call, not SHA-256 itself, so
+# each loop below makes as few Python-level operations per hash as possible: a hash object primed
+# with the RFC 9162 prefix is copied (cheaper than a new one), and the pairs of a level are cut
+# out in one `struct` call rather than sliced one by one. Results are byte-identical to the naive
+# tree (tests compare them).
+
+_LEAF = _sha256(b"\x00")
+_NODE = _sha256(b"\x01")
+
+
+@lru_cache(maxsize=64)
+def _pairs(count: int) -> struct.Struct:
+    """Cuts ``count`` adjacent 64-byte pairs of hashes out of a level in one C call."""
+    return struct.Struct("64s" * count)
 
 
 def leaf_hashes(entries: Iterable[bytes]) -> bytes:
     """The concatenated RFC 9162 leaf hashes SHA-256(0x00 || entry)."""
-    # Copying a hash object primed with the prefix is ~5-15% faster than concatenating.
-    prefix = _sha256(b"\x00")
+    copy = _LEAF.copy
     out: list[bytes] = []
     append = out.append
     for entry in entries:
-        h = prefix.copy()
+        h = copy()
         h.update(entry)
         append(h.digest())
     return b"".join(out)
 
 
-def parent_level(hashes: bytes) -> bytes:
+def parent_level(hashes: bytes | memoryview) -> bytes:
     """Hash adjacent pairs: the next level up (an odd last hash is left out)."""
-    prefix = _sha256(b"\x01")
+    pairs = len(hashes) // (2 * HASH_SIZE)
+    copy = _NODE.copy
     out: list[bytes] = []
     append = out.append
-    for i in range(0, len(hashes) - 2 * HASH_SIZE + 1, 2 * HASH_SIZE):
-        h = prefix.copy()
-        h.update(hashes[i : i + 2 * HASH_SIZE])
-        append(h.digest())
+    step = 4096  # pairs per struct call: bounds the cached format's size
+    for first in range(0, pairs, step):
+        for pair in _pairs(min(step, pairs - first)).unpack_from(hashes, first * 2 * HASH_SIZE):
+            h = copy()
+            h.update(pair)
+            append(h.digest())
     return b"".join(out)
 
 
@@ -283,6 +311,29 @@ def full_tile_tree(hashes: bytes) -> tuple[bytes, bytes]:
         raise BadInput(f"a full tile is {FULL_TILE_BYTES} bytes, not {len(hashes)}")
     levels = tile_levels(hashes)
     return levels[-1], b"".join(levels[INTERIOR_MIN_HEIGHT:-1])
+
+
+def full_tile_trees(hashes: bytes | memoryview) -> tuple[bytes, bytes]:
+    """`full_tile_tree` of every full tile at the start of a run of hashes, level by level.
+
+    Returns (interiors, roots): the interior records of the tiles one after another, and their
+    roots. Each level of all the tiles is hashed in one pass (tiles are aligned, so pairs never
+    cross a tile boundary), which keeps the Python cost per tile to a few slices.
+    """
+    tiles = len(hashes) // FULL_TILE_BYTES
+    if not tiles:
+        return b"", b""
+    level: bytes | memoryview = hashes[: tiles * FULL_TILE_BYTES]
+    rows: list[bytes] = []
+    for _ in range(TILE_HEIGHT):
+        level = parent_level(level)
+        rows.append(level)
+    kept = rows[INTERIOR_MIN_HEIGHT - 1 : TILE_HEIGHT - 1]  # heights 4..7
+    widths = [(TILE_WIDTH >> h) * HASH_SIZE for h in range(INTERIOR_MIN_HEIGHT, TILE_HEIGHT)]
+    interiors = b"".join(
+        row[t * w : (t + 1) * w] for t in range(tiles) for row, w in zip(kept, widths, strict=True)
+    )
+    return interiors, rows[-1]
 
 
 #: Offset (in hashes) of each height's first node inside an interior record.

@@ -13,7 +13,13 @@ Refusals, each with its reason:
 * same size, different root → `Fork` (a `Conflict`);
 * the proof starts from another size than the cosigned one → `StaleOldSize` (a `Conflict`);
 * the consistency proof does not verify → `VerificationError` with expected/computed roots;
-* the origin is pinned to another log key, or the time goes backwards → `Conflict`.
+* the origin is pinned to another log key, or the time goes backwards → `Conflict`;
+* given the witness's clock (``now``), a cosignature time more than `MAX_CLOCK_SKEW` ahead of it
+  → `BadInput`; a remembered time that far ahead (a state wedged by such a time) does not count
+  as "backwards", so one bad time can never make the witness refuse everything after it.
+
+Which logs a witness serves (origin and key, configured in advance) is the caller's policy:
+`disarm witness` refuses an origin it was not configured for before calling this.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ from disarm.tlog.merkle import verify_consistency
 from disarm.tlog.note import Signer, Verifier
 
 __all__ = [
+    "MAX_CLOCK_SKEW",
     "MAX_PROOF_HASHES",
     "Cosigned",
     "Fork",
@@ -45,6 +52,10 @@ __all__ = [
 
 #: c2sp.org/tlog-witness: a client must not send more than 63 consistency proof lines.
 MAX_PROOF_HASHES = 63
+#: How far ahead of the witness's own clock a cosignature time may be (seconds).
+MAX_CLOCK_SKEW = 300
+#: Cosignature timestamps are uint64 seconds (c2sp.org/tlog-cosignature).
+MAX_TIMESTAMP = 2**64 - 1
 
 
 class Rollback(Conflict):
@@ -97,6 +108,8 @@ class LogState:
             )
         except (KeyError, TypeError, ValueError, binascii.Error) as exc:
             raise BadInput(f"witness state record is malformed: {exc}") from exc
+        if not 0 <= state.cosigned_at <= MAX_TIMESTAMP:
+            raise BadInput(f"witness state for {state.origin} has a bad cosignature time")
         if len(state.root_hash) != HASH_SIZE or state.size < 0:
             raise BadInput(f"witness state for {state.origin} has a bad size or root hash")
         return state
@@ -121,10 +134,19 @@ def add_checkpoint(
     latest: LogState | None,
     signer: Signer,
     timestamp: int,
+    now: int | None = None,
 ) -> Cosigned:
     """Check a log-signed checkpoint against the witness's `latest` state for its origin and
     cosign it. `old_size` is the size the proof starts from (the size the submitter believes
-    the witness cosigned last; 0 for a first checkpoint, with an empty proof)."""
+    the witness cosigned last; 0 for a first checkpoint, with an empty proof). ``now`` is the
+    witness's clock (POSIX seconds): the cosignature time is bounded by it (`MAX_CLOCK_SKEW`)."""
+    if not 0 <= timestamp <= MAX_TIMESTAMP:
+        raise BadInput(f"cosignature time {timestamp} is outside 0..2^64-1")
+    if now is not None and timestamp > now + MAX_CLOCK_SKEW:
+        raise BadInput(
+            f"cosignature time {timestamp} is more than {MAX_CLOCK_SKEW} s ahead of this "
+            f"witness's clock ({now})"
+        )
     log_verifier = Verifier.from_key_string(log_key)
     checkpoint, _ = open_checkpoint(note, log_verifier)
     if isinstance(note, bytes):
@@ -158,7 +180,8 @@ def add_checkpoint(
             f"{latest_size} for {checkpoint.origin}",
             latest_size=latest_size,
         )
-    if latest is not None and timestamp < latest.cosigned_at:
+    wedged = latest is not None and now is not None and latest.cosigned_at > now + MAX_CLOCK_SKEW
+    if latest is not None and timestamp < latest.cosigned_at and not wedged:
         raise Conflict(
             f"time goes backwards: {timestamp} is before the last cosignature "
             f"({latest.cosigned_at}) for {checkpoint.origin}"
