@@ -82,3 +82,33 @@ def test_demo_out_below_a_file_exit_2(cli, tmp_path: Path) -> None:  # type: ign
     r = cli("demo", "--out", str(target / "sub"))
     assert r.exit_code == 2
     assert "cannot create --out" in r.stderr
+
+
+def test_a_caught_cheater_is_never_headlined_compliant(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Issue 15.1: terminal table, JSON, findings.json and report.html lead with the findings."""
+    out = tmp_path / "d"
+    r = cli("demo", "--out", str(out), *SMALL, "--cheat", "omit", "--cheater", "GBR", "--json")
+    assert r.exit_code == 0, r.stderr
+    gbr = next(s for s in json.loads(r.stdout)["states"] if s["party"] == "GBR")
+    assert gbr["findings"] >= 1 and gbr["aggregates"] == "compliant"  # the lie in the totals
+    assert gbr["headline"].startswith(f"{gbr['findings']} finding")
+    assert "compliant" not in gbr["headline"]
+    doc = json.loads((out / S.FINDINGS_FILE).read_text())
+    assert {s["party"]: s["headline"] for s in doc["states_at_last_round"]}["GBR"] == gbr[
+        "headline"
+    ]
+    html = (out / S.REPORT_FILE).read_text()
+    row = html[
+        html.index("<tr", html.index("<td>GBR</td>") - 40) : html.index(
+            "</tr>", html.index("<td>GBR</td>")
+        )
+    ]
+    assert (
+        "s-finding" in row and gbr["headline"] in row and "verdict on declared aggregates" in html
+    )
+    assert "s-compliant" not in row
+    table = cli(
+        "demo", "--out", str(tmp_path / "t"), *SMALL, "--cheat", "omit", "--cheater", "GBR", "-q"
+    )
+    line = next(x for x in table.stdout.splitlines() if "GBR" in x)
+    assert line.index("finding") < line.index("compliant")  # headline column first

@@ -30,6 +30,8 @@ REGIME_PATHS = (
     "report.html",
     "findings.json",
 )
+#: The terminal table's columns (the JSON has every figure of `summary_rows`).
+TABLE_COLUMNS = ("party", "headline", "findings", "aggregates", "declared", "limit")
 CHEAT_HELP = (
     "How one state cheats: none (default); omit (k warheads left out of its committed list "
     "and aggregates); redeclare (dismantled warheads declared again as new items); divert "
@@ -135,9 +137,11 @@ def demo(
         return
     emit(
         summary,
-        title=f"Verification regime, {result.rounds[0]} to {result.rounds[-1]}: total inventory "
-        "(SIPRI 2024 estimate, declared baseline, declared and limit on the last date), "
-        "dismantlement capacity a year, site inspections, findings, verdict",
+        columns=TABLE_COLUMNS,
+        title=f"Verification regime, {result.rounds[0]} to {result.rounds[-1]}. findings: "
+        "verification findings in the log; aggregates: the compliance verdict on the declared "
+        "aggregates; headline: both, findings first; declared and limit: total inventory on "
+        "the last date (--json gives every figure)",
     )
     stderr.print(
         f"log: {result.log_size} entries, {result.checkpoints} checkpoints cosigned by "
