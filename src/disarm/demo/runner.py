@@ -84,6 +84,7 @@ def _new_start(out: DemoResult, progress: Progress, names: dict[str, str]) -> No
         programme,
         tidy,
         result,
+        as_of=result.as_of,
         title="New START: compliance with the central limits, 2011–2023",
         subtitle=(
             "Declared aggregate numbers of the United States and Russia (US State Department "

@@ -53,16 +53,24 @@ def pct(p: Any) -> str:
     return "—" if _missing(p) else f"{100 * float(p):.1f} %"
 
 
+def _fixed(value: Any, digits: int) -> str:
+    """`value` with `digits` decimals and thousands separators; never "-0.00"."""
+    v = float(value)
+    if round(v, digits) == 0:
+        v = 0.0
+    return f"{v:,.{digits}f}"
+
+
 def kg(value: Any, digits: int = 1) -> str:
     """A mass in kilograms with its unit."""
-    return "—" if _missing(value) else f"{float(value):,.{digits}f} kg"
+    return "—" if _missing(value) else f"{_fixed(value, digits)} kg"
 
 
 def sq(value_kg: Any) -> str:
     """Kilograms of plutonium as significant quantities (8 kg Pu each)."""
     if _missing(value_kg):
         return "—"
-    return f"{float(value_kg) / SQ_PU_KG:,.2f} SQ"
+    return f"{_fixed(float(value_kg) / SQ_PU_KG, 2)} SQ"
 
 
 def kg_sq(value_kg: Any, digits: int = 1) -> str:
@@ -75,5 +83,5 @@ def plus_minus(value: Any, sigma: Any, digits: int = 2) -> str:
     if _missing(value):
         return "—"
     if _missing(sigma):
-        return f"{float(value):,.{digits}f} kg (σ not given)"
-    return f"{float(value):,.{digits}f} ± {float(sigma):,.{digits}f} kg"
+        return f"{_fixed(value, digits)} kg (σ not given)"
+    return f"{_fixed(value, digits)} ± {_fixed(sigma, digits)} kg"

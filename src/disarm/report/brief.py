@@ -10,14 +10,22 @@ from disarm.report.document import ReportData
 _SAY = {
     "compliant": "met every obligation that had fallen due",
     "non-compliant": "breached at least one obligation",
-    "no-data": "could not be judged on at least one obligation, because the figures needed "
-    "are missing (missing data is never counted as a pass)",
+    "no-data": "could not be judged on at least one obligation: the figures needed are "
+    "missing, and missing data is never counted as a pass",
     "not-yet-due": "had no obligation due yet",
 }
 
 
+_THE = ("United ", "Russian ", "Democratic ", "Republic ", "Islamic ", "Kingdom ", "Netherlands")
+
+
+def _name(data: ReportData, party: str) -> str:
+    name = data.party_names.get(party, party)
+    return f"the {name}" if name.startswith(_THE) else name
+
+
 def _names(data: ReportData, parties: list[str]) -> str:
-    names = [data.party_names.get(p, p) for p in parties]
+    names = [_name(data, p) for p in parties]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
@@ -42,13 +50,15 @@ def brief(data: ReportData, summary: dict[str, Any] | None) -> list[str]:
         f"the obligations of the {data.programme_title or data.programme_id or 'programme'}"
         + (f", with verdicts that hold up to {fmt(data.as_of)}." if data.as_of else ".")
     ]
-    by_overall: dict[str, list[str]] = {}
+    phases = [ph for ph, _title in summary["phases"]]
     for row in summary["rows"]:
-        by_overall.setdefault(str(row["overall"]), []).append(str(row["party"]))
-    for status in ("non-compliant", "no-data", "compliant", "not-yet-due"):
-        parties = by_overall.get(status)
-        if parties:
-            out.append(f"{_names(data, parties)}: {_SAY[status]}.")
+        name = _name(data, str(row["party"]))
+        per_phase = ", ".join(
+            f"{ph} {cell['verdict']}" for ph, cell in zip(phases, row["cells"], strict=True) if cell
+        )
+        overall = str(row["overall"])
+        sentence = f"{name[0].upper()}{name[1:]} {_SAY.get(overall, overall)}"
+        out.append(sentence + (f". By phase: {per_phase}." if per_phase else "."))
     out.append(
         "Each party's section below charts its declared figures against the ceilings and "
         "lists every verdict with its evidence; the sources are at the end."
