@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,8 @@ import typer
 from rich.markup import escape
 
 from disarm.cli.app import app, group
+from disarm.cli.baselines import HELP as BASELINES_HELP
+from disarm.cli.baselines import baselines_option
 from disarm.cli.output import emit, print_json, stderr, stdout
 from disarm.errors import BadInput
 from disarm.rules import (
@@ -149,25 +150,6 @@ TABLE_COLUMNS = [
 ]
 
 
-def _baselines(path: Path | None) -> dict[str, dict[str, float]] | None:
-    if path is None:
-        return None
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BadInput(f"cannot read baselines: {exc}", source=str(path)) from None
-    ok = isinstance(data, dict) and all(
-        isinstance(v, dict)
-        and all(isinstance(x, int | float) and not isinstance(x, bool) for x in v.values())
-        for v in data.values()
-    )
-    if not ok:
-        raise BadInput(
-            'baselines must be a JSON object {"PARTY": {"category": number}}', source=str(path)
-        )
-    return {str(p): {str(c): float(x) for c, x in v.items()} for p, v in data.items()}
-
-
 def _declarations(programme: Programme, programme_name: str, path: Path | None) -> pd.DataFrame:
     if path is not None:
         return load_declarations(path, programme=programme)
@@ -214,9 +196,7 @@ def comply_cmd(
     as_of: str | None = typer.Option(
         None, "--as-of", help="Evaluate as of this date (YYYY-MM-DD); later rows are ignored."
     ),
-    baselines: Path | None = typer.Option(
-        None, "--baselines", help='JSON file {"PARTY": {"category": B}} overriding baselines.'
-    ),
+    baselines: str | None = typer.Option(None, "--baselines", help=BASELINES_HELP),
     party: list[str] | None = typer.Option(
         None, "--party", help="Show only this party (repeat for several)."
     ),
@@ -232,7 +212,7 @@ def comply_cmd(
     """Evaluate declarations against a programme: exit 0 if nothing is non-compliant, else 1."""
     p = load_programme(programme)
     decls = _declarations(p, programme, declarations)
-    result = evaluate(p, decls, as_of=as_of, baselines=_baselines(baselines))
+    result = evaluate(p, decls, as_of=as_of, baselines=baselines_option(baselines, p))
     verdicts, summary = result.verdicts, result.summary
     if party:
         unknown = [x for x in party if x not in p.parties]

@@ -9,32 +9,14 @@ import typer
 
 from disarm import data
 from disarm.cli.app import app
+from disarm.cli.baselines import HELP as BASELINES_HELP
+from disarm.cli.baselines import baselines_option
 from disarm.cli.data import write_text_atomic
 from disarm.cli.output import emit, stderr
 from disarm.errors import BadInput
 
 if TYPE_CHECKING:
-    from disarm.rules import Programme
-
-
-def parse_baselines_option(
-    text: str | None, programme: Programme
-) -> dict[str, dict[str, float]] | None:
-    """``SIPRI:2024`` / ``FAS:2023`` -> central values of the bundled estimates; None if unset.
-
-    Only the programme's parties and categories are kept (the others are not baselines of it).
-    """
-    if text is None:
-        return None
-    source, _, year = text.partition(":")
-    if not year.isdigit():
-        raise BadInput(f"--baselines {text!r}: write SOURCE:YEAR, e.g. SIPRI:2024")
-    published = data.baselines(int(year), source)
-    return {
-        p: {c: float(q.central) for c, q in cats.items() if c in programme.categories}
-        for p, cats in published.items()
-        if p in programme.parties
-    }
+    pass
 
 
 @app.command("report")
@@ -51,12 +33,7 @@ def report(
     out: Path = typer.Option(
         Path("report.html"), "--out", "-o", help="Where to write the HTML report."
     ),
-    baselines: str | None = typer.Option(
-        None,
-        "--baselines",
-        help="Take baselines from the bundled estimates, SOURCE:YEAR (e.g. SIPRI:2024), "
-        "instead of the declarations at entry into force.",
-    ),
+    baselines: str | None = typer.Option(None, "--baselines", help=BASELINES_HELP),
     title: str | None = typer.Option(None, "--title", help="Title of the report."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
     as_csv: bool = typer.Option(False, "--csv", help="Print the summary as CSV."),
@@ -78,7 +55,7 @@ def report(
         raise BadInput(f"cannot write {out}: directory {out.parent} does not exist")
     prog = load_programme(programme)
     decls = load_declarations(declarations, programme=prog)
-    base = parse_baselines_option(baselines, prog)
+    base = baselines_option(baselines, prog)
     result = evaluate(prog, decls, as_of=as_of, baselines=base)
     doc = from_evaluation(
         prog,
