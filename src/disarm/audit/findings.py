@@ -32,6 +32,7 @@ from disarm.audit.statement_checks import fail_at
 from disarm.crypto.continuity import DeclarationView
 from disarm.demo import statements as demo
 from disarm.demo.derive import CustodyChecker, CustodyIndex, custody_record, site_findings
+from disarm.inspect.custody_events import Event
 
 __all__ = ["CustodyCheck", "FindingsCheck", "InspectionCheck"]
 
@@ -65,7 +66,7 @@ class CustodyCheck:
 
     def run(self, ctx: AuditContext) -> CheckResult:
         checkers: dict[str, CustodyChecker] = {}
-        pending: list[tuple[str, ...]] = []
+        pending: list[Event] = []
         events = 0
         items: set[str] = set()
         seen: set[tuple[str, str, str, str]] = set()
@@ -74,19 +75,20 @@ class CustodyCheck:
             ev = payload(ctx, index)
             if _issuer(ctx, index) != demo.INSPECTORATE:
                 raise fail_at(ctx, index, "custody events not issued by the inspectorate")
-            try:
-                new = custody_record(ev.events)
+            checker = checkers.setdefault(ev.party, CustodyChecker())
+            try:  # lines number the rows of the state's whole record
+                new = custody_record(ev.events, start=checker.lines + len(pending) + 1)
             except (ValueError, KeyError) as exc:
                 raise fail_at(ctx, index, f"the custody rows do not parse: {exc}") from None
             events += len(new)
             items.update(e.item for e in new)
-            pending.extend(ev.events)
+            pending.extend(new)
             following = indexes[n + 1] if n + 1 < len(indexes) else None
             if following == index + 1 and payload(ctx, following).party == ev.party:
                 continue  # the run of this state's custody statements goes on
             # = validate_custody on the state's whole record so far, incrementally (the
             # derivation disarm.demo.derive defines for any verifier)
-            found = checkers.setdefault(ev.party, CustodyChecker()).add(pending)
+            found = checker.add_events(pending)
             pending = []
             for code, item, message in found:
                 if (ev.party, code, item, message) in seen:
