@@ -325,7 +325,7 @@ def brief(res: RegimeResult, summary: Sequence[dict[str, Any]]) -> list[str]:
     out.append(
         f"Every statement is in a public log of {res.log_size} signed entries whose "
         f"{res.checkpoints} checkpoints are each cosigned by two witnesses; "
-        "`disarm verify DIR` re-checks everything from the log and the public keys alone."
+        "the command disarm verify DIR re-checks everything from the log and the public keys alone."
     )
     return out
 

@@ -32,7 +32,7 @@ def _names(data: ReportData, parties: list[str]) -> str:
 def brief(data: ReportData, summary: dict[str, Any] | None) -> list[str]:
     """Sentences for the top of the report, from what it shows (no number that is not in it)."""
     n = len(data.parties)
-    who = _names(data, list(data.parties)) if n <= 3 else f"{n} states"
+    who = _names(data, list(data.parties)) if n <= 3 else f"the {n} states"
     if summary is None:
         last = max((p.deadline for p in data.phases if p.deadline), default=None)
         out = [

@@ -82,7 +82,7 @@ def render_html(
         tables=[
             {
                 "title": t.title,
-                "short": t.title.split(":")[0][:24],
+                "short": t.title.split(":")[0][:24].strip(),
                 "note": t.note,
                 "columns": [str(c) for c in t.frame.columns],
                 "numeric": {
