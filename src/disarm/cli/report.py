@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from disarm import data
 from disarm.cli.app import app
 from disarm.cli.baselines import HELP as BASELINES_HELP
 from disarm.cli.baselines import baselines_option
@@ -44,7 +43,7 @@ def report(
     Verdict tables per party and phase, a summary at the top, the sources at the end.
     Prints the summary. Exit 0 when the report is written, whatever the verdicts; 2 on bad input.
     """
-    from disarm.report.build import from_evaluation  # heavy (matplotlib): load on use
+    from disarm.report.build import from_evaluation, state_names  # heavy: load on use
     from disarm.report.document import json_records
     from disarm.report.render import render_html
     from disarm.rules import evaluate, load_declarations, load_programme
@@ -65,7 +64,7 @@ def report(
         baselines=base,
         title=title,
         data_sources=[("Declarations", str(declarations))],
-        party_names=_names(),
+        party_names=state_names(),
     )
     with stderr.status("rendering charts"):
         html = render_html(doc)
@@ -77,9 +76,3 @@ def report(
         as_csv=as_csv,
         title=f"{prog.id}: verdicts per party and phase",
     )
-
-
-def _names() -> dict[str, str]:
-    """ISO3 -> state name, from the bundled treaty table (for headings)."""
-    df = data.treaty_status()
-    return {str(i): str(n) for i, n in zip(df["iso3"], df["name"], strict=True)}

@@ -30,6 +30,7 @@ from disarm.render import (
     svg_data_uri,
 )
 from disarm.render.cells import SQ_PU_KG
+from disarm.report.build import state_names
 from disarm.report.document import worst
 
 STATUS_ORDER = ("non-compliant", "no-data", "compliant", "not-yet-due")
@@ -284,6 +285,14 @@ def _in_force(steps: list[tuple[dt.date, float]], day: dt.date) -> float:
     return current
 
 
+#: How each cheat reads in a sentence ("... cheat by ...").
+CHEAT_WORDS = {
+    "omit": "hiding warheads from its committed item lists and declared totals",
+    "redeclare": "declaring warheads it had recorded as dismantled again as new items",
+    "divert": "taking plutonium from its dismantlement facility in small amounts",
+}
+
+
 def brief(res: RegimeResult, summary: Sequence[dict[str, Any]]) -> list[str]:
     """The plain-language summary the report opens with."""
     last = res.rounds[-1].isoformat()
@@ -303,9 +312,12 @@ def brief(res: RegimeResult, summary: Sequence[dict[str, Any]]) -> list[str]:
             if c["detected"]
             else "the regime did not detect it in this run"
         )
+        name = state_names().get(c["party"], c["party"])
         out.append(
-            f"{c['party']} was made to cheat ({c['strategy']}); {outcome}. Before the run the "
-            f"plan had stated a detection probability of {100 * c['stated_probability']:.1f} %."
+            f"The simulation made {name} ({c['party']}) cheat by {CHEAT_WORDS[c['strategy']]} "
+            f"(a simulated strategy, not an allegation about the real state); {outcome}. "
+            f"Before the run the plan had stated a detection probability of "
+            f"{100 * c['stated_probability']:.1f} %."
         )
     flagged = [r for r in summary if r["findings"]]
     if flagged:

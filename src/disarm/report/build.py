@@ -95,6 +95,14 @@ def deadlines(programme: Any) -> dict[tuple[str, str], list[tuple[dt.date, str]]
     return out
 
 
+def state_names() -> dict[str, str]:
+    """ISO3 -> state name, from the bundled treaty table (for headings and sentences)."""
+    from disarm import data
+
+    df = data.treaty_status()
+    return {str(i): str(n) for i, n in zip(df["iso3"], df["name"], strict=True)}
+
+
 def rule_sources(programme: Any) -> list[tuple[str, str]]:
     """(obligation id, its cited source) for every rule, in programme order."""
     return [(f"{r.phase} / {r.id}", str(r.source)) for r in programme.rules]
