@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from disarm.demo import DEMO_FILES
@@ -83,3 +84,70 @@ def test_demo_out_below_a_file_exit_2(cli, tmp_path: Path) -> None:  # type: ign
     r = cli("demo", "--out", str(target / "sub"))
     assert r.exit_code == 2
     assert "cannot create --out" in r.stderr
+
+
+def test_a_caught_cheater_is_never_headlined_compliant(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Issue 15.1: terminal table, JSON, findings.json and report.html lead with the findings."""
+    out = tmp_path / "d"
+    r = cli("demo", "--out", str(out), *SMALL, "--cheat", "omit", "--cheater", "GBR", "--json")
+    assert r.exit_code == 0, r.stderr
+    gbr = next(s for s in json.loads(r.stdout)["states"] if s["party"] == "GBR")
+    assert gbr["findings"] >= 1 and gbr["aggregates"] == "compliant"  # the lie in the totals
+    assert gbr["headline"].startswith(f"{gbr['findings']} finding")
+    assert "compliant" not in gbr["headline"]
+    doc = json.loads((out / S.FINDINGS_FILE).read_text())
+    assert {s["party"]: s["headline"] for s in doc["states_at_last_round"]}["GBR"] == gbr[
+        "headline"
+    ]
+    html = (out / S.REPORT_FILE).read_text()
+    row = html[
+        html.index("<tr", html.index("<td>GBR</td>") - 40) : html.index(
+            "</tr>", html.index("<td>GBR</td>")
+        )
+    ]
+    assert (
+        "s-finding" in row and gbr["headline"] in row and "verdict on declared aggregates" in html
+    )
+    assert "s-compliant" not in row
+    table = cli(
+        "demo", "--out", str(tmp_path / "t"), *SMALL, "--cheat", "omit", "--cheater", "GBR", "-q"
+    )
+    line = next(x for x in table.stdout.splitlines() if "GBR" in x)
+    assert line.index("finding") < line.index("compliant")  # headline column first
+
+
+def test_unknown_cheater_is_one_sentence_exit_2_and_leaves_no_directory(
+    cli, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "o"
+    r = cli("demo", "--out", str(out), "--cheat", "omit", "--cheater", "XYZ", "-q")
+    assert r.exit_code == 2
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "--cheater 'XYZ' is not a state" in lines[0]
+    assert "USA, RUS" in lines[0] and "(" not in lines[0].split("use one of")[1]  # no tuple
+    assert not out.exists()
+
+
+def test_cheater_without_cheat_is_refused(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "o"
+    r = cli("demo", "--out", str(out), "--cheater", "FRA", "-q")
+    assert r.exit_code == 2 and "--cheater 'FRA' needs --cheat" in r.stderr
+    assert not out.exists()
+
+
+def test_a_diversion_is_stated_in_kilograms_and_significant_quantities(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Issue 15.6: amounts in kg and SQ; sigma-MUF beside every MUF."""
+    out = tmp_path / "d"
+    r = cli("demo", "--out", str(out), "--years", "2", "--scale", "0.1", "--seed", "1",
+            "--cheat", "divert", "--cheater", "USA", "-q")  # fmt: skip
+    assert r.exit_code == 0, r.stderr
+    assert re.search(r"cheat divert by USA \([\d.,]+ kg \([\d.]+ SQ\) diverted\)", r.stderr)
+    html = (out / S.REPORT_FILE).read_text()
+    box = html[html.index('id="outcome"') : html.index('id="progress"')]
+    assert re.search(r"[\d.,]+ kg \([\d.]+ SQ\) of plutonium", box)
+    detection = html[html.index('id="detection"') : html.index('id="balances"')]
+    assert len(re.findall(r"[\d.,]+ kg \([\d.]+ SQ\)</td>", detection)) == 9
+    balances = html[html.index('id="balances"') : html.index('id="verify"')]
+    assert "MUF" in balances
+    assert len(re.findall(r"-?[\d.,]+ ± [\d.,]+ kg</td>", balances)) == 9  # each MUF with σMUF
+    assert "cumulative MUF" not in balances  # no MUF without its sigma

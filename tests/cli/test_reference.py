@@ -46,13 +46,21 @@ def test_every_command_and_option_has_help(path: str, command: object) -> None:
         assert text, f"`{path}`: parameter {param.name!r} has no help text (add help=...)"
 
 
-def test_hidden_commands_are_left_out_and_verify_dir_is_described() -> None:
+def test_verify_dir_is_documented_under_both_spellings() -> None:
+    """Issue 15.13: `disarm verify DIR` is in `disarm verify --help` and in docs/cli.md."""
     paths = {ctx.command_path for ctx, _ in COMMANDS}
-    assert "disarm verify" in paths
-    assert "disarm verify dir" not in paths
+    assert {"disarm verify", "disarm verify dir"} <= paths
     text = render_cli_reference(app)
-    assert "## `disarm verify dir`" not in text
-    assert "disarm verify DIR re-checks" in text
+    assert "## `disarm verify dir`" in text and "Usage: disarm verify dir [OPTIONS] DIR" in text
+    assert "disarm verify DIR (the same as disarm verify dir DIR) re-checks" in text
+    assert "<bool>" not in text and "{directory}" not in text
+
+
+def test_help_screens_show_no_type_placeholder_for_flags(cli) -> None:  # type: ignore[no-untyped-def]
+    out = cli("verify", "--help").stdout
+    assert "dir " in out and "disarm verify DIR" in out and "<bool>" not in out
+    usage = cli("verify", "dir", "--help").stdout
+    assert "Usage: disarm verify dir [OPTIONS] DIR" in usage and "{" not in usage
 
 
 def test_reference_documents_usage_required_defaults_and_env() -> None:

@@ -45,7 +45,16 @@ def test_malformed_pinned_key_is_bad_input(cli: Cli, tmp_path: Path) -> None:
     assert "--trust" in result.stderr
 
 
-def test_empty_directory_fails_at_the_keys(cli: Cli, tmp_path: Path) -> None:
+def test_a_directory_that_is_not_a_regime_is_bad_input(cli: Cli, tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("hello")
+    result = cli("verify", str(tmp_path), "--json")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "is not a regime directory" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_regime_directory_without_keys_fails_at_the_keys(cli: Cli, tmp_path: Path) -> None:
+    (tmp_path / "log").mkdir()
     result = cli("verify", str(tmp_path), "--json")
     assert result.exit_code == 1
     report = json.loads(result.stdout)
@@ -128,7 +137,9 @@ def test_quorum_flag_overrides_the_policy(cli: Cli, demo_out: Path) -> None:
     assert checks["cosignatures"]["figures"]["quorum"] == 1
     assert checks["cosignatures"]["figures"]["quorum_from"] == "--quorum"
     result = cli("verify", str(demo_out), "--quorum", "3", "-q")
-    assert result.exit_code == 1 and "quorum 3 exceeds" in result.stderr
+    assert (
+        result.exit_code == 2 and "--quorum 3 exceeds the 2 trusted witness keys" in result.stderr
+    )
 
 
 def test_verification_leaves_the_directory_unchanged(cli: Cli, demo_out: Path) -> None:
@@ -142,3 +153,42 @@ def test_verification_leaves_the_directory_unchanged(cli: Cli, demo_out: Path) -
     before = snapshot()
     assert cli("verify", str(demo_out), "-q").exit_code == 0
     assert snapshot() == before
+
+
+def test_summary_table_counts_statements_and_types_by_name(cli: Cli, demo_out: Path) -> None:
+    """Issue 15.13: no "types=1216"; the statements row says statements."""
+    result = cli("verify", str(demo_out))
+    assert result.exit_code == 0, result.stderr
+    row = next(line for line in result.stdout.splitlines() if line.startswith("│ statements"))
+    assert "statements" in row.split("│")[3] and "types=" not in result.stdout
+    report = json.loads(cli("verify", str(demo_out), "--json").stdout)
+    figures = next(c for c in report["checks"] if c["check"] == "statements")["figures"]
+    assert figures["statement_types"] == len(figures["statements_by_type"]) < 40
+    assert sum(figures["statements_by_type"].values()) == report["checks"][1]["checked"]
+
+
+def test_a_mismatch_excerpt_starts_on_a_token_and_labels_what_the_file_holds(
+    cli: Cli, demo_out: Path, tmp_path: Path
+) -> None:
+    copy = tmp_path / "out"
+    shutil.copytree(demo_out, copy)
+    path = copy / "data/balances.csv"
+    text = path.read_text()
+    line = text.splitlines()[1]
+    cells = line.split(",")
+    number = next(c for c in cells[6:] if len(c) >= 5 and c[-1].isdigit())  # e.g. 12.345678
+    tampered = line.replace(
+        number, number[:-2] + ("9" if number[-2] != "9" else "8") + number[-1], 1
+    )
+    path.write_text(text.replace(line, tampered, 1))
+    result = cli("verify", str(copy), "--json")
+    assert result.exit_code == 1
+    first = json.loads(result.stdout)["first_disagreement"]
+    start = text.index(line) + line.index(number)
+    assert first["expected"] == f"from byte {start}: {text[start : start + 48]!r}"
+    assert first["found"].startswith(
+        f"from byte {start}: {tampered[line.index(number) :][:5]!r}"[:-1]
+    )
+    assert first["computed"] is None
+    human = cli("verify", str(copy), "-q").stderr
+    assert "expected:" in human and "found:" in human

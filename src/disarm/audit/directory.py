@@ -127,6 +127,11 @@ def verify_directory(
         raise BadInput(f"--quorum {quorum} must be at least 0")
     _refuse_links(root)
     pins = parse_pins(genesis_key, log_key, witness_keys)
+    if not any((root / name).exists() for name in (demo.LOG_DIR, demo.KEYS_DIR)):
+        raise BadInput(
+            f"{root} is not a regime directory: it has neither {demo.LOG_DIR}/ nor "
+            f"{demo.KEYS_DIR}/ (disarm demo --out DIR writes one)"
+        )
     with AuditContext(root, log_dir=demo.LOG_DIR, quorum=quorum) as ctx:
         return run_checks(
             ctx, list(checks) if checks is not None else default_checks(pins), progress

@@ -5,8 +5,9 @@ The derivations are the pure functions of `disarm.demo.derive` (the demo's own c
 
 * `CustodyCheck`: every state's `custody.event` rows, in log order, replayed by
   `validate_custody` at the end of each run of that state's custody statements (the moment the
-  inspectorate had them); every finding so derived (once per code, item and message) is a
-  custody finding.
+  inspectorate had them), incrementally: only the items the run touches, and the items sharing
+  their tags, are validated again (`CustodyChecker`); every finding so derived (once per code,
+  item and message) is a custody finding.
 * `InspectionCheck`: every `inspection.result` inspects exactly the sites its selection chose,
   cites reveals of the selected declaration that open those sites (regions), and every item
   found is confronted with the openings and every tag with the custody record as logged before
@@ -19,7 +20,6 @@ The derivations are the pure functions of `disarm.demo.derive` (the demo's own c
 
 from __future__ import annotations
 
-import dataclasses
 from collections import Counter
 from typing import Any
 
@@ -31,8 +31,7 @@ from disarm.audit.rounds import resolve
 from disarm.audit.statement_checks import fail_at
 from disarm.crypto.continuity import DeclarationView
 from disarm.demo import statements as demo
-from disarm.demo.derive import CustodyIndex, custody_record, site_findings
-from disarm.inspect.custody import validate_custody
+from disarm.demo.derive import CustodyChecker, CustodyIndex, custody_record, site_findings
 from disarm.inspect.custody_events import Event
 
 __all__ = ["CustodyCheck", "FindingsCheck", "InspectionCheck"]
@@ -66,7 +65,9 @@ class CustodyCheck:
     title = "every chain-of-custody sequence replayed"
 
     def run(self, ctx: AuditContext) -> CheckResult:
-        records: dict[str, list[Event]] = {}
+        checkers: dict[str, CustodyChecker] = {}
+        pending: list[Event] = []
+        events = 0
         items: set[str] = set()
         seen: set[tuple[str, str, str, str]] = set()
         indexes = _type(ctx, "custody.event")
@@ -74,28 +75,31 @@ class CustodyCheck:
             ev = payload(ctx, index)
             if _issuer(ctx, index) != demo.INSPECTORATE:
                 raise fail_at(ctx, index, "custody events not issued by the inspectorate")
-            record = records.setdefault(ev.party, [])
-            try:
-                new = custody_record(ev.events)
+            checker = checkers.setdefault(ev.party, CustodyChecker())
+            try:  # lines number the rows of the state's whole record
+                new = custody_record(ev.events, start=checker.lines + len(pending) + 1)
             except (ValueError, KeyError) as exc:
                 raise fail_at(ctx, index, f"the custody rows do not parse: {exc}") from None
-            # Lines number the rows of the state's whole record, as custody_record would.
-            record.extend(dataclasses.replace(e, line=e.line + len(record)) for e in new)
+            events += len(new)
             items.update(e.item for e in new)
+            pending.extend(new)
             following = indexes[n + 1] if n + 1 < len(indexes) else None
             if following == index + 1 and payload(ctx, following).party == ev.party:
                 continue  # the run of this state's custody statements goes on
-            # = disarm.demo.derive.custody_findings on the state's rows so far
-            for f in validate_custody(record):
-                if (ev.party, f.code, f.item, f.message) in seen:
+            # = validate_custody on the state's whole record so far, incrementally (the
+            # derivation disarm.demo.derive defines for any verifier)
+            found = checker.add_events(pending)
+            pending = []
+            for code, item, message in found:
+                if (ev.party, code, item, message) in seen:
                     continue
-                seen.add((ev.party, f.code, f.item, f.message))
-                key = ("custody", f.code, ev.party, f.item, f.message, (index,))
+                seen.add((ev.party, code, item, message))
+                key = ("custody", code, ev.party, item, message, (index,))
                 _derived(ctx).append((key, index, "custody"))
         return CheckResult(
             self.name,
             self.title,
-            checked=sum(len(r) for r in records.values()),
+            checked=events,
             unit="events",
             figures={"statements": len(indexes), "items": len(items), "findings": len(seen)},
         )

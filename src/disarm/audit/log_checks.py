@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from disarm.audit.context import AuditContext, CosignedNote
-from disarm.audit.model import CheckResult, Mismatch, first_difference
+from disarm.audit.model import CheckResult, Mismatch, OptionError, first_difference
 from disarm.errors import BadInput, VerificationError
 from disarm.store import journal
 from disarm.store.audit import audit as audit_store
@@ -241,6 +241,11 @@ class CosignatureCheck:
                 "no witness quorum: the directory publishes none; give --quorum N explicitly"
             )
         witnesses = ctx.trust.witnesses
+        if ctx.quorum > len(witnesses) and "quorum_from" not in ctx.facts:
+            raise OptionError(
+                f"--quorum {ctx.quorum} exceeds the {len(witnesses)} trusted witness keys; "
+                f"use at most {len(witnesses)}"
+            )
         if ctx.quorum > len(witnesses):
             raise Mismatch(
                 f"the quorum {ctx.quorum} exceeds the {len(witnesses)} trusted witness keys",

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
-from disarm.errors import DisarmError, VerificationError
+from disarm.errors import BadInput, DisarmError, VerificationError
 
 if TYPE_CHECKING:
     from disarm.audit.context import AuditContext
@@ -47,6 +47,8 @@ class Disagreement:
     byte: int | None = None
     expected: Any = None
     computed: Any = None
+    #: what DIR holds at that place, when the verifier compared a file with the log
+    found: Any = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -57,6 +59,7 @@ class Disagreement:
             "byte": self.byte,
             "expected": _plain(self.expected),
             "computed": _plain(self.computed),
+            "found": _plain(self.found),
         }
 
     def text(self) -> str:
@@ -71,6 +74,8 @@ class Disagreement:
             lines.append(f"  expected: {_plain(self.expected)}")
         if self.computed is not None:
             lines.append(f"  computed: {_plain(self.computed)}")
+        if self.found is not None:
+            lines.append(f"  found:    {_plain(self.found)}")
         return "\n".join(lines)
 
 
@@ -133,6 +138,7 @@ def disagreement_from(check: str, exc: DisarmError, *, file: str | None = None) 
         byte=byte,
         expected=getattr(exc, "expected", None),
         computed=getattr(exc, "computed", None),
+        found=getattr(exc, "found", None),
     )
 
 
@@ -148,6 +154,11 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
+class OptionError(BadInput):
+    """A command-line value that cannot apply to DIR (e.g. a quorum above the number of
+    witnesses): bad input (exit 2), not a disagreement of DIR with its log."""
+
+
 class Mismatch(VerificationError):
     """A disagreement found by a directory check, with its place (file, log entry, byte)."""
 
@@ -160,11 +171,13 @@ class Mismatch(VerificationError):
         byte: int | None = None,
         expected: Any = None,
         computed: Any = None,
+        found: Any = None,
     ) -> None:
         super().__init__(message, expected=expected, computed=computed, source=file)
         self.file = file
         self.index = index
         self.byte = byte
+        self.found = found
 
 
 def first_difference(a: bytes, b: bytes) -> int:
@@ -179,19 +192,33 @@ def first_difference(a: bytes, b: bytes) -> int:
 
 def compare_bytes(file: str, stated: bytes, derived: bytes, what: str) -> None:
     """Raise `Mismatch` at the first byte where a file (`stated`) differs from the content the
-    verifier re-derived from the log (`derived`): expected is the file's, computed is ours."""
+    verifier re-derived from the log (`derived`): expected is what the log gives, found is what
+    the file holds; both excerpts start at the beginning of the token that differs."""
     if stated == derived:
         return
     at = first_difference(stated, derived)
+    start = token_start(stated, at)
     raise Mismatch(
         f"{what} differs from what the log re-derives",
         file=file,
         byte=at,
-        expected=_excerpt(stated, at),
-        computed=_excerpt(derived, at),
+        expected=_excerpt(derived, start),
+        found=_excerpt(stated, start),
     )
 
 
-def _excerpt(data: bytes, at: int) -> str:
-    text = data[at : at + 48].decode("utf-8", "replace")
-    return repr(text) if text else "(end of file)"
+_TOKEN = frozenset(b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ._+-")
+
+
+def token_start(data: bytes, at: int, limit: int = 32) -> int:
+    """The offset where the token (number, word, hash) around byte `at` begins, at most
+    `limit` bytes back, so that an excerpt never starts in the middle of a number."""
+    start = at
+    while start > 0 and at - start < limit and data[start - 1] in _TOKEN:
+        start -= 1
+    return start
+
+
+def _excerpt(data: bytes, start: int) -> str:
+    text = data[start : start + 48].decode("utf-8", "replace")
+    return f"from byte {start}: {text!r}" if text else f"from byte {start}: (end of file)"

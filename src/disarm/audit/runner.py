@@ -12,7 +12,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from disarm.audit.context import AuditContext
-from disarm.audit.model import Check, CheckResult, Disagreement, Status, disagreement_from
+from disarm.audit.model import (
+    Check,
+    CheckResult,
+    Disagreement,
+    OptionError,
+    Status,
+    disagreement_from,
+)
 from disarm.errors import DisarmError
 
 __all__ = ["AuditReport", "run_checks"]
@@ -81,6 +88,8 @@ def run_checks(
             progress(i, len(checks), check.title)
         try:
             result = check.run(ctx)
+        except OptionError:
+            raise
         except DisarmError as exc:
             failed = True
             result = CheckResult(

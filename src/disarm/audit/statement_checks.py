@@ -127,7 +127,12 @@ class StatementsCheck:
             self.title,
             checked=len(statements),
             unit="statements",
-            figures={"parties": dict(sorted(roles.items())), "types": dict(sorted(types.items()))},
+            figures={
+                "parties": sum(roles.values()),
+                "statement_types": len(types),
+                "parties_by_role": dict(sorted(roles.items())),
+                "statements_by_type": dict(sorted(types.items())),
+            },
         )
 
 

@@ -44,6 +44,27 @@ class _RootGroup(TyperGroup):
             ctx.exit(2)
 
 
+def _plain_help_screens() -> None:
+    """Typer 0.29 prints ``<bool>`` beside every flag and ``{name}`` for a required argument
+    in `--help`; show flags bare and arguments as NAME, as the docs write them."""
+    from typer.core import TyperArgument, TyperOption
+
+    option_type = TyperOption.display_type_rich
+
+    def display_type_rich(self: TyperOption, ctx: Any) -> str | None:
+        return None if self.is_flag else option_type(self, ctx)
+
+    def usage_name(self: TyperArgument) -> str:
+        name = (self.metavar or str(self.name)).upper()
+        name = name if self.required else f"[{name}]"
+        return name + ("..." if self.nargs != 1 else "")
+
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
+    TyperArgument._usage_display_name = usage_name  # type: ignore[method-assign]
+
+
+_plain_help_screens()
+
 app = typer.Typer(
     name="disarm",
     cls=_RootGroup,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -30,6 +31,8 @@ REGIME_PATHS = (
     "report.html",
     "findings.json",
 )
+#: The terminal table's columns (the JSON has every figure of `summary_rows`).
+TABLE_COLUMNS = ("party", "headline", "findings", "aggregates", "declared", "limit")
 CHEAT_HELP = (
     "How one state cheats: none (default); omit (k warheads left out of its committed list "
     "and aggregates); redeclare (dismantled warheads declared again as new items); divert "
@@ -71,7 +74,9 @@ def demo(
     ),
     cheat: str = typer.Option("none", "--cheat", help=CHEAT_HELP),
     cheater: str | None = typer.Option(
-        None, "--cheater", help="The cheating state (ISO3, e.g. FRA); default: drawn by the seed."
+        None,
+        "--cheater",
+        help="The cheating state (ISO3, e.g. FRA); needs --cheat. Default: drawn by the seed.",
     ),
     scale: float = typer.Option(
         1.0, "--scale", help="Scale every inventory by this factor (0-1] for a quick run."
@@ -90,13 +95,27 @@ def demo(
     checkpoints and public keys; also report.html, findings.json, data/*.csv
     and the New START files. Check the run with `disarm verify OUT`.
     """
-    from disarm.demo.outputs import output_files, summary_rows  # heavy: load on use
-    from disarm.demo.regime import RegimeConfig, run_regime
-    from disarm.demo.runner import STEPS, run_demo
+    from disarm.demo.model import RegimeConfig
 
     config = RegimeConfig(seed=seed, years=years, cheat=cheat, cheater=cheater, scale=scale)
     config.check()
+    created = not out.exists()
     _prepare(out, force)
+    try:
+        files, result, legacy = _run(out, config, years, quiet)
+    except BadInput:
+        if created and out.is_dir() and not any(out.iterdir()):
+            out.rmdir()  # a refused run leaves no empty directory behind
+        raise
+    _print_summary(out, result, files, legacy, as_json)
+
+
+def _run(out: Path, config: Any, years: int, quiet: bool) -> tuple[dict[str, str], Any, Any]:
+    """Run the regime and the New START part into `out`; return the files and results."""
+    from disarm.demo.outputs import output_files  # heavy: load on use
+    from disarm.demo.regime import run_regime
+    from disarm.demo.runner import STEPS, run_demo
+
     rounds = 2 * years + 1
     with progress(enabled=not quiet and stderr.is_terminal) as bar:
         task = bar.add_task("demo", total=1 + rounds + 1 + len(STEPS) + len(DEMO_FILES))
@@ -114,6 +133,15 @@ def demo(
         for name in DEMO_FILES:
             write_text_atomic(out / name, legacy.files[name])
             step(f"wrote {name}")
+    return files, result, legacy
+
+
+def _print_summary(
+    out: Path, result: Any, files: dict[str, str], legacy: Any, as_json: bool
+) -> None:
+    from disarm.demo.outputs import summary_rows
+    from disarm.render.cells import kg_sq
+
     summary = summary_rows(result)
     info = {
         "out": str(out),
@@ -135,9 +163,11 @@ def demo(
         return
     emit(
         summary,
-        title=f"Verification regime, {result.rounds[0]} to {result.rounds[-1]}: total inventory "
-        "(SIPRI 2024 estimate, declared baseline, declared and limit on the last date), "
-        "dismantlement capacity a year, site inspections, findings, verdict",
+        columns=TABLE_COLUMNS,
+        title=f"Verification regime, {result.rounds[0]} to {result.rounds[-1]}. findings: "
+        "verification findings in the log; aggregates: the compliance verdict on the declared "
+        "aggregates; headline: both, findings first; declared and limit: total inventory on "
+        "the last date (--json gives every figure)",
     )
     stderr.print(
         f"log: {result.log_size} entries, {result.checkpoints} checkpoints cosigned by "
@@ -153,9 +183,10 @@ def demo(
             outcome = f"DETECTED on {d['date']} (finding at log index {d['index']}, {d['kind']})"
         else:
             outcome = "NOT detected in this run"
+        amount = "" if c["diverted_kg"] is None else f" ({kg_sq(c['diverted_kg'])} diverted)"
         stderr.print(
-            f"cheat {c['strategy']} by {c['party']}: stated detection probability {stated}; "
-            f"{outcome}",
+            f"cheat {c['strategy']} by {c['party']}{amount}: stated detection probability "
+            f"{stated}; {outcome}",
             highlight=False,
         )
     stderr.print(

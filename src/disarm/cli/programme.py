@@ -10,9 +10,11 @@ import typer
 from rich.markup import escape
 
 from disarm.cli.app import app, group
+from disarm.cli.baselines import HELP as BASELINES_HELP
+from disarm.cli.baselines import baselines_option
 from disarm.cli.output import emit, print_json, stderr, stdout
 from disarm.errors import BadInput
-from disarm.io import check_file, read_json
+from disarm.io import check_file
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -153,22 +155,6 @@ TABLE_COLUMNS = [
 ]
 
 
-def _baselines(path: Path | None) -> dict[str, dict[str, float]] | None:
-    if path is None:
-        return None
-    data = read_json(path, "baselines")
-    ok = isinstance(data, dict) and all(
-        isinstance(v, dict)
-        and all(isinstance(x, int | float) and not isinstance(x, bool) for x in v.values())
-        for v in data.values()
-    )
-    if not ok:
-        raise BadInput(
-            'baselines must be a JSON object {"PARTY": {"category": number}}', source=str(path)
-        )
-    return {str(p): {str(c): float(x) for c, x in v.items()} for p, v in data.items()}
-
-
 def _declarations(programme: Programme, programme_name: str, path: Path | None) -> pd.DataFrame:
     from disarm.rules import load_declarations
 
@@ -241,9 +227,7 @@ def comply_cmd(
         "--allow-no-data",
         help="Exit 0 instead of 3 when verdicts that fell due have no data.",
     ),
-    baselines: Path | None = typer.Option(
-        None, "--baselines", help='JSON file {"PARTY": {"category": B}} overriding baselines.'
-    ),
+    baselines: str | None = typer.Option(None, "--baselines", help=BASELINES_HELP),
     party: list[str] | None = typer.Option(
         None, "--party", help="Show only this party (repeat for several)."
     ),
@@ -267,7 +251,9 @@ def comply_cmd(
 
     p = load_programme(programme)
     decls = _declarations(p, programme, declarations)
-    result = evaluate(p, decls, as_of=as_of, baselines=_baselines(baselines), retrieved=retrieved)
+    result = evaluate(
+        p, decls, as_of=as_of, baselines=baselines_option(baselines, p), retrieved=retrieved
+    )
     findings, summary = result.findings, result.summary
     if party:
         unknown = [x for x in party if x not in p.parties]

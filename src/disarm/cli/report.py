@@ -7,34 +7,15 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from disarm import data
 from disarm.cli.app import app
+from disarm.cli.baselines import HELP as BASELINES_HELP
+from disarm.cli.baselines import baselines_option
 from disarm.cli.data import write_text_atomic
 from disarm.cli.output import emit, stderr
 from disarm.errors import BadInput
 
 if TYPE_CHECKING:
-    from disarm.rules import Programme
-
-
-def parse_baselines_option(
-    text: str | None, programme: Programme
-) -> dict[str, dict[str, float]] | None:
-    """``SIPRI:2024`` / ``FAS:2023`` -> central values of the bundled estimates; None if unset.
-
-    Only the programme's parties and categories are kept (the others are not baselines of it).
-    """
-    if text is None:
-        return None
-    source, _, year = text.partition(":")
-    if not year.isdigit():
-        raise BadInput(f"--baselines {text!r}: write SOURCE:YEAR, e.g. SIPRI:2024")
-    published = data.baselines(int(year), source)
-    return {
-        p: {c: float(q.central) for c, q in cats.items() if c in programme.categories}
-        for p, cats in published.items()
-        if p in programme.parties
-    }
+    pass
 
 
 @app.command("report")
@@ -51,12 +32,7 @@ def report(
     out: Path = typer.Option(
         Path("report.html"), "--out", "-o", help="Where to write the HTML report."
     ),
-    baselines: str | None = typer.Option(
-        None,
-        "--baselines",
-        help="Take baselines from the bundled estimates, SOURCE:YEAR (e.g. SIPRI:2024), "
-        "instead of the declarations at entry into force.",
-    ),
+    baselines: str | None = typer.Option(None, "--baselines", help=BASELINES_HELP),
     title: str | None = typer.Option(None, "--title", help="Title of the report."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
     as_csv: bool = typer.Option(False, "--csv", help="Print the summary as CSV."),
@@ -67,7 +43,7 @@ def report(
     Verdict tables per party and phase, a summary at the top, the sources at the end.
     Prints the summary. Exit 0 when the report is written, whatever the verdicts; 2 on bad input.
     """
-    from disarm.report.build import from_evaluation  # heavy (matplotlib): load on use
+    from disarm.report.build import from_evaluation, state_names  # heavy: load on use
     from disarm.report.document import json_records
     from disarm.report.render import render_html
     from disarm.rules import evaluate, load_declarations, load_programme
@@ -78,7 +54,7 @@ def report(
         raise BadInput(f"cannot write {out}: directory {out.parent} does not exist")
     prog = load_programme(programme)
     decls = load_declarations(declarations, programme=prog)
-    base = parse_baselines_option(baselines, prog)
+    base = baselines_option(baselines, prog)
     result = evaluate(prog, decls, as_of=as_of, baselines=base)
     doc = from_evaluation(
         prog,
@@ -88,7 +64,7 @@ def report(
         baselines=base,
         title=title,
         data_sources=[("Declarations", str(declarations))],
-        party_names=_names(),
+        party_names=state_names(),
     )
     with stderr.status("rendering charts"):
         html = render_html(doc)
@@ -100,9 +76,3 @@ def report(
         as_csv=as_csv,
         title=f"{prog.id}: verdicts per party and phase",
     )
-
-
-def _names() -> dict[str, str]:
-    """ISO3 -> state name, from the bundled treaty table (for headings)."""
-    df = data.treaty_status()
-    return {str(i): str(n) for i, n in zip(df["iso3"], df["name"], strict=True)}

@@ -158,7 +158,10 @@ class CustodyChecker:
         self.tag_items: dict[str, set[str]] = {}
 
     def add(self, rows: Iterable[tuple[str, ...]]) -> list[tuple[str, str, str]]:
-        new = custody_record(rows, start=self.lines + 1)
+        return self.add_events(custody_record(rows, start=self.lines + 1))
+
+    def add_events(self, new: list[Event]) -> list[tuple[str, str, str]]:
+        """`add` for rows already parsed by `custody_record(rows, start=self.lines + 1)`."""
         self.lines += len(new)
         touched: set[str] = set()
         for ev in new:

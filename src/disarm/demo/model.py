@@ -32,6 +32,11 @@ class RegimeConfig:
     def check(self) -> None:
         if self.cheat not in CHEATS:
             raise BadInput(f"--cheat {self.cheat!r}: use one of {', '.join(CHEATS)}")
+        if self.cheater is not None and self.cheat == "none":
+            raise BadInput(
+                f"--cheater {self.cheater!r} needs --cheat (omit, redeclare or divert): "
+                "without it no state cheats"
+            )
         if not 1 <= self.years <= 15:
             raise BadInput(f"--years {self.years}: use 1 to 15 (the programme's length)")
         if not 0 < self.scale <= 1:

@@ -15,17 +15,24 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-import jinja2
-
 from disarm import data
 from disarm.demo import statements as S
 from disarm.demo.balance import ALPHA, GOAL_SHARE
-from disarm.demo.model import DETECTED_BY, RegimeResult
+from disarm.demo.model import RegimeResult
 from disarm.demo.world import BASELINE_SOURCE, BASELINE_YEAR
+from disarm.render import (
+    ChartSpec,
+    Point,
+    chart_alt,
+    chart_description,
+    chart_svg,
+    render,
+    svg_data_uri,
+)
+from disarm.render.cells import SQ_PU_KG
 from disarm.render.csv import safe_cell
-from disarm.report.charts import ChartSpec, Point, chart_svg, svg_data_uri
+from disarm.report.build import state_names
 from disarm.report.document import worst
-from disarm.report.render import fmt
 
 STATUS_ORDER = ("non-compliant", "no-data", "compliant", "not-yet-due")
 
@@ -113,6 +120,7 @@ def findings_json(res: RegimeResult) -> str:
         },
         "findings": res.findings,
         "detection_plan": res.detection,
+        "states_at_last_round": summary_rows(res),
         "verdicts_at_last_round": _final_summary(res, last),
         "simulation_truth": {
             "note": "What the simulation did (known only to the simulation, not in the log); "
@@ -148,6 +156,7 @@ def summary_rows(res: RegimeResult) -> list[dict[str, Any]]:
         now = totals.get((party, last))
         statuses = [s for s, n in finals.get(party, {}).items() if n]
         limit = dict(res.schedule.get(party, [])).get(last)
+        aggregates = worst(statuses) or "no-data"
         rows.append(
             {
                 "party": party,
@@ -158,10 +167,21 @@ def summary_rows(res: RegimeResult) -> list[dict[str, Any]]:
                 "per_year": plan.capacity_per_year,
                 "inspected": n_insp[party],
                 "findings": n_find[party],
-                "verdict": worst(statuses) or "no-data",
+                "aggregates": aggregates,
+                "headline": headline(aggregates, n_find[party]),
             }
         )
     return rows
+
+
+def headline(aggregates: str, findings: int) -> str:
+    """A state's headline: the verification findings first, then the verdict on its declared
+    aggregates. A finding is never outranked by "compliant": with any finding the headline
+    names the findings, whatever the aggregates say."""
+    if not findings:
+        return aggregates
+    named = f"{findings} finding{'s' if findings > 1 else ''}"
+    return named if aggregates == "compliant" else f"{named}, {aggregates}"
 
 
 def _charts(res: RegimeResult) -> list[dict[str, str]]:
@@ -195,6 +215,7 @@ def _charts(res: RegimeResult) -> list[dict[str, str]]:
                 deadlines=deadlines,
                 end=end,
                 start=res.rounds[0],
+                phases=deadlines,
             ),
         )
     ]
@@ -220,11 +241,19 @@ def _charts(res: RegimeResult) -> list[dict[str, str]]:
                     else "SIPRI 2024 estimate",
                     end=end,
                     start=res.rounds[0],
+                    phases=deadlines,
                 ),
             )
         )
     for name, spec in specs:
-        charts.append({"key": name, "src": svg_data_uri(chart_svg(spec))})
+        charts.append(
+            {
+                "key": name,
+                "src": svg_data_uri(chart_svg(spec)),
+                "alt": chart_alt(spec),
+                "caption": chart_description(spec),
+            }
+        )
     return charts
 
 
@@ -257,62 +286,110 @@ def _in_force(steps: list[tuple[dt.date, float]], day: dt.date) -> float:
     return current
 
 
-def _env() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("disarm.demo", "templates"),
-        autoescape=jinja2.select_autoescape(["html", "j2"]),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
+#: How each cheat reads in a sentence ("... cheat by ...").
+CHEAT_WORDS = {
+    "omit": "hiding warheads from its committed item lists and declared totals",
+    "redeclare": "declaring warheads it had recorded as dismantled again as new items",
+    "divert": "taking plutonium from its dismantlement facility in small amounts",
+}
+
+
+def brief(res: RegimeResult, summary: Sequence[dict[str, Any]]) -> list[str]:
+    """The plain-language summary the report opens with."""
+    last = res.rounds[-1].isoformat()
+    scaled = "" if res.config.scale >= 1 else f", scaled by {res.config.scale:g} for a quick run"
+    out = [
+        f"This is a simulated run of the {res.programme.title} for the nine nuclear-armed "
+        f"states, over {len(res.rounds)} half-yearly rounds from {res.rounds[0].isoformat()} "
+        f"to {last}, starting from the SIPRI 2024 estimates{scaled}. Every item, site and "
+        "measurement is synthetic."
+    ]
+    c = res.cheat
+    if c["strategy"] == "none":
+        out.append("No state was made to cheat in this run.")
+    else:
+        outcome = (
+            f"the regime detected it on {c['first_detection']['date']}"
+            if c["detected"]
+            else "the regime did not detect it in this run"
+        )
+        name = state_names().get(c["party"], c["party"])
+        out.append(
+            f"The simulation made {name} ({c['party']}) cheat by {CHEAT_WORDS[c['strategy']]} "
+            f"(a simulated strategy, not an allegation about the real state); {outcome}. "
+            f"Before the run the plan had stated a detection probability of "
+            f"{100 * c['stated_probability']:.1f} %."
+        )
+    flagged = [r for r in summary if r["findings"]]
+    if flagged:
+        out.append(
+            f"The regime issued {len(res.findings)} verification finding(s), against "
+            + ", ".join(f"{r['party']} ({r['findings']})" for r in flagged)
+            + ". A state with a finding is headlined by it, whatever the verdict on the "
+            "totals it declared."
+        )
+    else:
+        out.append("The regime issued no verification finding.")
+    clean = [r["party"] for r in summary if r["aggregates"] == "compliant"]
+    other = [f"{r['party']} ({r['aggregates']})" for r in summary if r["aggregates"] != "compliant"]
+    sentence = f"On {last}, the declared totals of {len(clean)} of {len(summary)} states meet "
+    sentence += "the schedule" + (f"; not so for {', '.join(other)}." if other else ".")
+    out.append(sentence)
+    out.append(
+        f"Every statement is in a public log of {res.log_size} signed entries whose "
+        f"{res.checkpoints} checkpoints are each cosigned by two witnesses; "
+        "the command disarm verify DIR re-checks everything from the log and the public keys alone."
     )
-    env.filters["cell"] = fmt
-    env.filters["pct"] = lambda p: "—" if p is None else f"{100 * float(p):.1f} %"
-    return env
+    return out
+
+
+def _balance_rows(res: RegimeResult) -> list[dict[str, Any]]:
+    last: dict[str, dict[str, Any]] = {}
+    for b in res.balances:
+        last[b["party"]] = b
+    return [{**b, "alarm": b["page"] > b["page_threshold"]} for b in last.values()]
 
 
 def report_html(res: RegimeResult) -> str:
     last = res.rounds[-1].isoformat()
-    balances_last: dict[str, dict[str, Any]] = {}
-    for b in res.balances:
-        balances_last[b["party"]] = b
-    cum_muf: Counter[str] = Counter()
-    for b in res.balances:
-        cum_muf[b["party"]] += b["muf_kg"]
     totals = {
         (d["party"], d["date"]): d["value"]
         for d in res.declarations
         if d["category"] == "total_inventory"
     }
-    schedule_rows = []
-    for party in res.plans:
-        row: dict[str, Any] = {"party": party, "cells": []}
-        for day in res.rounds:
-            iso = day.isoformat()
-            value = totals.get((party, iso))
-            row["cells"].append((value, dict(res.schedule[party]).get(iso)))
-        schedule_rows.append(row)
-    return (
-        _env()
-        .get_template("regime.html.j2")
-        .render(
-            res=res,
-            S=S,
-            last=last,
-            summary=summary_rows(res),
-            final=_final_summary(res, last),
-            statuses=STATUS_ORDER,
-            charts=_charts(res),
-            schedule_rows=schedule_rows,
-            balances_last=balances_last,
-            cum_muf=cum_muf,
-            detected_by=DETECTED_BY,
-            entries=list(enumerate(res.entries)),
-            finding_index={f["index"] for f in res.findings},
-            alpha=ALPHA,
-            goal_share=GOAL_SHARE,
-            sources=sorted(set(data.baseline_sources(BASELINE_YEAR, BASELINE_SOURCE).values())),
-            provenance=data.dataset("world_nuclear_forces").sources,
-        )
+    round_rows = []
+    for day in res.rounds:
+        iso = day.isoformat()
+        cells = [
+            (totals.get((party, iso)), dict(res.schedule[party]).get(iso)) for party in res.plans
+        ]
+        round_rows.append({"date": iso, "cells": cells})
+    summary = summary_rows(res)
+    return render(
+        "regime.html.j2",
+        title=f"The verification regime of the model programme, {res.rounds[0]} to {last}",
+        subtitle=f"A simulated run of the {res.programme.title} for the nine nuclear-armed "
+        "states. Baselines: SIPRI Yearbook 2024 estimates (estimates, not declarations)"
+        + (f", scaled by {res.config.scale:g}" if res.config.scale < 1 else "")
+        + ". Every statement is signed into a transparency log cosigned by two witnesses; "
+        "entry numbers (#N) link to the list of log entries.",
+        brief=brief(res, summary),
+        res=res,
+        S=S,
+        last=last,
+        summary=summary,
+        final=_final_summary(res, last),
+        statuses=STATUS_ORDER,
+        charts=_charts(res),
+        round_rows=round_rows,
+        balance_rows=_balance_rows(res),
+        entries=list(enumerate(res.entries)),
+        finding_index={f["index"] for f in res.findings},
+        alpha=ALPHA,
+        goal_share=GOAL_SHARE,
+        sq_source=f"{SQ_PU_KG:g} kg: IAEA Safeguards Glossary 2001, Table II",
+        sources=sorted(set(data.baseline_sources(BASELINE_YEAR, BASELINE_SOURCE).values())),
+        provenance=data.dataset("world_nuclear_forces").sources,
     )
 
 

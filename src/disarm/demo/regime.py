@@ -37,6 +37,7 @@ from disarm.demo.world import (
     new_id,
 )
 from disarm.errors import BadInput
+from disarm.render.cells import kg_sq
 from disarm.rules import load_programme
 from disarm.rules.loader import read_text
 from disarm.service.registry import Signer
@@ -117,7 +118,10 @@ class Regime(RoundSteps):
         pick = self.drbg.stream("cheat")
         if self.cfg.cheater is not None:
             if self.cfg.cheater not in self.parties:
-                raise BadInput(f"--cheater {self.cfg.cheater!r}: use one of {self.parties}")
+                raise BadInput(
+                    f"--cheater {self.cfg.cheater!r} is not a state of the model programme; "
+                    f"use one of {', '.join(self.parties)}"
+                )
             c.party = self.cfg.cheater
         else:
             c.party = self.parties[pick.below(len(self.parties))]
@@ -324,7 +328,7 @@ class Regime(RoundSteps):
             stated = det["p_balance_page"]
             how = (
                 f"Monte Carlo ({self.design.iterations} campaigns): Page's test on SITMUF "
-                f"detects the goal diversion ({det['balance_goal_kg']:.1f} kg over "
+                f"detects the goal diversion ({kg_sq(det['balance_goal_kg'])} over "
                 f"{det['balance_periods']} periods)"
             )
         else:

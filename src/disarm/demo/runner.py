@@ -13,7 +13,7 @@ import pandas as pd
 
 from disarm import data
 from disarm.render.csv import frame_csv
-from disarm.report.build import from_evaluation, schedule_frame, schedule_report
+from disarm.report.build import from_evaluation, schedule_frame, schedule_report, state_names
 from disarm.report.document import Table, json_records
 from disarm.report.render import render_html
 from disarm.rules import evaluate, load_declarations, load_programme
@@ -55,15 +55,10 @@ def _noop(_: str) -> None:
     return None
 
 
-def _names() -> dict[str, str]:
-    df = data.treaty_status()
-    return {str(i): str(n) for i, n in zip(df["iso3"], df["name"], strict=True)}
-
-
 def run_demo(progress: Progress = _noop) -> DemoResult:
     """Run New START on its real data and the model programme's schedule; return the files."""
     out = DemoResult()
-    names = _names()
+    names = state_names()
     _new_start(out, progress, names)
     _model(out, progress, names)
     return out
@@ -84,6 +79,7 @@ def _new_start(out: DemoResult, progress: Progress, names: dict[str, str]) -> No
         programme,
         tidy,
         result,
+        as_of=result.as_of,
         title="New START: compliance with the central limits, 2011–2023",
         subtitle=(
             "Declared aggregate numbers of the United States and Russia (US State Department "

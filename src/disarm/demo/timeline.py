@@ -25,7 +25,10 @@ ACTOR = "inspectorate"
 
 
 def stamp(t: dt.datetime) -> str:
-    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+    """``YYYY-MM-DDTHH:MM:SSZ`` (whole seconds, as the custody rows write time)."""
+    if t.microsecond or t.tzinfo is not None:
+        return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return t.isoformat() + "Z"  # the same text, several times faster than strftime
 
 
 def midnight(day: dt.date) -> dt.datetime:
@@ -69,11 +72,16 @@ def _row(item: str, t: dt.datetime, loc: str, event: str, **kw: str) -> Row:
 
 
 def _snapshot(world: StateWorld, custody: list[Row], deployed: int) -> RoundState:
-    declared = [copy.copy(w) for w in world.items.values() if w.declared]
+    """The items as they are now: one frozen copy of each, shared by the declared list and
+    the sites (both only read later)."""
+    declared: list[Warhead] = []
     physical: dict[str, list[Warhead]] = {}
     for w in world.items.values():
+        c = Warhead(**vars(w))
+        if w.declared:
+            declared.append(c)
         if w.category != "dismantled":
-            physical.setdefault(w.site, []).append(copy.copy(w))
+            physical.setdefault(w.site, []).append(c)
     return RoundState(declared, physical, custody, deployed)
 
 

@@ -96,6 +96,14 @@ def deadlines(programme: Any) -> dict[tuple[str, str], list[tuple[dt.date, str]]
     return out
 
 
+def state_names() -> dict[str, str]:
+    """ISO3 -> state name, from the bundled treaty table (for headings and sentences)."""
+    from disarm import data
+
+    df = data.treaty_status()
+    return {str(i): str(n) for i, n in zip(df["iso3"], df["name"], strict=True)}
+
+
 def rule_sources(programme: Any) -> list[tuple[str, str]]:
     """(obligation id, its cited source) for every rule, in programme order."""
     return [(f"{r.phase} / {r.id}", str(r.source)) for r in programme.rules]
@@ -127,6 +135,7 @@ def from_evaluation(
         parties=[str(p) for p in programme.parties],
         categories=_categories(programme),
         programme_id=str(programme.id),
+        programme_title=str(programme.title),
         programme_source=str(programme.spec.source),
         entry_into_force=programme.entry_into_force,
         as_of=as_of,
@@ -248,6 +257,7 @@ def schedule_report(
         parties=[str(p) for p in programme.parties],
         categories=_categories(programme),
         programme_id=str(programme.id),
+        programme_title=str(programme.title),
         programme_source=str(programme.spec.source),
         entry_into_force=programme.entry_into_force,
         chart_end=None if end is None else end + dt.timedelta(days=365),

@@ -63,6 +63,7 @@ class ReportData:
     categories: Sequence[CategoryInfo]
     subtitle: str | None = None
     programme_id: str | None = None
+    programme_title: str | None = None
     programme_source: str | None = None
     entry_into_force: dt.date | None = None
     as_of: dt.date | None = None
@@ -90,6 +91,8 @@ class ReportData:
     notes: Sequence[str] = ()
     tables: Sequence[Table] = ()
     party_names: Mapping[str, str] = field(default_factory=dict)
+    #: the plain-language summary the report opens with (built from the data when empty)
+    brief: Sequence[str] = ()
 
     def chart_keys(self) -> list[tuple[str, str]]:
         """(party, category) pairs that get a chart: any schedule or any declaration."""

@@ -1,4 +1,4 @@
-"""Render a `ReportData` as one self-contained HTML page (Jinja2 template shipped as package data).
+"""Render a `ReportData` as one self-contained HTML page (the shared templates of `disarm.render`).
 
 No external URL is referenced: styles are inline, charts are SVG ``data:`` URIs, there is no
 script. The page reads no clock; what it shows is fully determined by its input.
@@ -7,55 +7,27 @@ script. The page reads no clock; what it shows is fully determined by its input.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Callable
 from typing import Any
 
-import jinja2
 import pandas as pd
 
-from disarm.report.charts import ChartSpec, Point, chart_svg, svg_data_uri
+from disarm.render import (
+    ChartSpec,
+    Point,
+    chart_alt,
+    chart_description,
+    chart_svg,
+    fmt,
+    render,
+    svg_data_uri,
+)
+from disarm.report.brief import brief
 from disarm.report.document import VERDICT_COLUMNS, ReportData, worst
 
+__all__ = ["fmt", "render_html"]
+
 CEILING_KINDS = ("ceiling", "elimination")
-
-
-def _env() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("disarm.report", "templates"),
-        autoescape=jinja2.select_autoescape(["html", "j2"]),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["cell"] = fmt
-    return env
-
-
-def fmt(value: Any) -> str:
-    """A table cell: integers without decimals, dates as ISO, missing as an em dash."""
-    if value is None or value is pd.NaT:
-        return "—"
-    if isinstance(value, pd.Timestamp):
-        return "—" if pd.isna(value) else value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        if math.isnan(value):
-            return "—"
-        if math.isinf(value):
-            return "∞"
-        return f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}"
-    if isinstance(value, int):
-        return f"{value:,}"
-    try:
-        if pd.isna(value):
-            return "—"
-    except (TypeError, ValueError):
-        pass
-    return str(value)
 
 
 def _date(value: Any) -> dt.date | None:
@@ -97,17 +69,25 @@ def render_html(
     cites = _Citations()
     verdicts = _normalise(data.verdicts)
     parties = [_party_section(data, party, verdicts, cites, on_chart) for party in data.parties]
-    template = _env().get_template("report.html.j2")
-    return template.render(
+    summary = _summary(data)
+    return render(
+        "compliance.html.j2",
+        title=data.title,
+        subtitle=data.subtitle,
+        brief=list(data.brief) or brief(data, summary),
         data=data,
-        summary=_summary(data),
+        summary=summary,
         status_totals=_status_totals(verdicts),
         parties=parties,
         tables=[
             {
                 "title": t.title,
+                "short": t.title.split(":")[0][:24].strip(),
                 "note": t.note,
                 "columns": [str(c) for c in t.frame.columns],
+                "numeric": {
+                    str(c): pd.api.types.is_numeric_dtype(t.frame[c]) for c in t.frame.columns
+                },
                 "rows": t.frame.to_dict("records"),
             }
             for t in data.tables
@@ -195,7 +175,8 @@ def _party_section(
                 "category": category,
                 "description": units[category].description,
                 "uri": svg_data_uri(chart_svg(spec)),
-                "alt": f"{party} {category}: declared values against the ceiling schedule",
+                "alt": chart_alt(spec),
+                "caption": chart_description(spec),
             }
         )
         if on_chart is not None:
@@ -299,6 +280,7 @@ def _chart_spec(
         baseline_label=data.baseline_label,
         end=end,
         start=data.chart_start,
+        phases=[(ph.deadline, ph.id) for ph in data.phases if ph.deadline is not None],
     )
 
 

@@ -1,0 +1,30 @@
+"""The project's one Jinja2 environment: every HTML page (reports, the demo, the dashboard)
+extends ``base.html.j2`` and shares ``style.css`` (screen and print)."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import jinja2
+
+from disarm.render.cells import fmt, kg, kg_sq, pct, plus_minus, sq
+
+
+@functools.cache
+def environment() -> jinja2.Environment:
+    """The shared environment (templates are package data of `disarm.render`)."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("disarm.render", "templates"),
+        autoescape=jinja2.select_autoescape(["html", "j2"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(cell=fmt, pct=pct, kg=kg, sq=sq, kg_sq=kg_sq, pm=plus_minus)
+    return env
+
+
+def render(template: str, **context: Any) -> str:
+    """Render one template of the shared environment."""
+    return environment().get_template(template).render(**context)
