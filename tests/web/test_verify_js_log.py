@@ -103,6 +103,9 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> MadeLog:
             _run(runner, "witness", "init", w, "--name", f"w{n}.example/witness")["verifier_key"]
         )
         witnesses.append(w)
+        _run(
+            runner, "witness", "add-log", w, "--log-key", log_key
+        )  # witnesses cosign only known logs
         cosign = ["--checkpoint", str(tmp / "small.cp"), "--log-key", log_key, "--time", str(T0)]
         _run(runner, "witness", "cosign", w, *cosign)
     big = _run(runner, "log", "append", log, "-q", stdin="\n".join(MORE) + "\n")

@@ -8,28 +8,17 @@ sources; casualty figures are a band across models with the population source an
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from disarm.cli.app import group
-from disarm.cli.effects_inputs import (
-    find_city,
-    parse_length,
-    parse_shear,
-    parse_speed,
-    parse_yield,
-    read_population,
-)
-from disarm.cli.effects_plot import check_plot_path, write_map
 from disarm.cli.output import print_csv, print_json, print_table, stderr
-from disarm.effects import Burst, Wind, assess, clark_city, effects_at
-from disarm.effects.assessment import GENERAL_CAVEATS
-from disarm.effects.blast import optimum_height
-from disarm.effects.population import PopulationGrid
-from disarm.effects.sources import MODELS
-from disarm.effects.units import KILOMETRE, PSI
 from disarm.errors import BadInput
+
+if TYPE_CHECKING:
+    from disarm.effects import Burst
+    from disarm.effects.population import PopulationGrid
 
 __all__ = ["effects_app"]
 
@@ -77,6 +66,11 @@ ShearOpt = typer.Option(
 
 
 def _burst(yield_text: str, burst_text: str, fission: float) -> Burst:
+    from disarm.cli.effects_inputs import parse_length, parse_yield
+    from disarm.effects import Burst
+    from disarm.effects.blast import optimum_height
+    from disarm.effects.units import KILOMETRE, PSI
+
     w = parse_yield(yield_text)
     if not 0 < fission <= 1:
         raise BadInput(f"the fission fraction must be in (0, 1], not {fission}")
@@ -101,6 +95,9 @@ def _location(
     city: str | None, country: str | None, lat: float | None, lon: float | None
 ) -> tuple[float, float, str, PopulationGrid | None]:
     """Ground zero and, for a city, its default population grid."""
+    from disarm.cli.effects_inputs import find_city
+    from disarm.effects import clark_city
+
     if (lat is None) != (lon is None):
         raise BadInput("give both --lat and --lon, or neither")
     if lat is not None and lon is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180):
@@ -119,6 +116,8 @@ def _location(
 
 
 def _ring_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
+    from disarm.effects.units import KILOMETRE
+
     rows = []
     for ring in result["rings"]:
         radius = ring["radius_m"]
@@ -136,6 +135,8 @@ def _ring_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _contour_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
+    from disarm.effects.units import KILOMETRE
+
     fallout = result.get("fallout") or {}
     rows = []
     for c in fallout.get("contours", []):
@@ -184,6 +185,9 @@ def summary_cmd(
 ) -> None:
     """Radii of the fireball, 20, 5 and 1 psi, third-degree burns and 500 rem, and the fallout
     contours (surface bursts), each with its model."""
+    from disarm.cli.effects_inputs import parse_speed
+    from disarm.effects import Wind, assess
+
     burst = _burst(yield_text, burst_text, fission)
     result = _strip_polygons(assess(burst, lat=0.0, lon=0.0, wind=Wind(parse_speed(wind), 0.0)))
     result["burst"].pop("lat")
@@ -217,6 +221,12 @@ def at_cmd(
 ) -> None:
     """Every prompt effect at one ground range: overpressure, wind, arrival time, heat, burns,
     prompt dose and the probability of death by model."""
+    from disarm.cli.effects_inputs import parse_length
+    from disarm.effects import effects_at
+    from disarm.effects.assessment import GENERAL_CAVEATS
+    from disarm.effects.sources import MODELS
+    from disarm.effects.units import KILOMETRE
+
     burst = _burst(yield_text, burst_text, fission)
     r = parse_length(ground_range, "the ground range")
     values = {k: float(v) for k, v in effects_at(burst, r).items()}
@@ -288,6 +298,10 @@ def casualties_cmd(
 ) -> None:
     """Killed and injured by the prompt effects (fallout excluded), as a band across models, with
     the population source and caveats."""
+    from disarm.cli.effects_inputs import read_population
+    from disarm.cli.effects_plot import check_plot_path, write_map
+    from disarm.effects import assess
+
     check_plot_path(plot)
     burst = _burst(yield_text, burst_text, fission)
     lat0, lon0, place, grid = _location(city, country, lat, lon)
@@ -354,6 +368,10 @@ def fallout_cmd(
 ) -> None:
     """Fallout H+1 dose-rate contours: ENW Table 9.93 (idealised) and WSEG-10, downwind of the
     wind direction; polygons in latitude/longitude with --city or --lat/--lon."""
+    from disarm.cli.effects_inputs import parse_shear, parse_speed
+    from disarm.cli.effects_plot import check_plot_path, write_map
+    from disarm.effects import Wind, assess
+
     check_plot_path(plot)
     if not -360 <= direction <= 360:
         raise BadInput(f"the wind direction {direction} must be a bearing in degrees")
