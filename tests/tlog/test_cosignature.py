@@ -95,3 +95,13 @@ def test_quorum_of_known_witnesses() -> None:
     # Log keys are not witness keys.
     with pytest.raises(BadInput):
         verify_checkpoint(cosigned, log_v, [log_v], 1)
+
+
+def test_a_witness_key_given_as_the_log_key_is_refused() -> None:
+    """Attack: pin a witness's cosignature key as the log key, so that its cosignature would
+    count as the log's signature. The verifier refuses the key type before reading the note."""
+    log_signer, _ = _log()
+    witness_signer, witness = _witness(1)
+    note = add_cosignatures(sign_checkpoint(CP, log_signer), [cosign(CP, witness_signer, T)])
+    with pytest.raises(BadInput, match=r"log key w1\.example is not an Ed25519"):
+        verify_checkpoint(note, witness, [witness], 1)

@@ -21,6 +21,7 @@ from disarm.errors import BadInput, VerificationError
 from disarm.tlog.checkpoint import Checkpoint, open_checkpoint
 from disarm.tlog.note import (
     ALG_COSIGNATURE_V1,
+    ALG_ED25519,
     Signer,
     Verifier,
     cosignature_message,
@@ -112,6 +113,9 @@ def verify_checkpoint(
     """
     if quorum < 0 or quorum > len(witnesses):
         raise BadInput(f"witness quorum {quorum} must be between 0 and {len(witnesses)}")
+    if log_verifier.alg != ALG_ED25519:
+        # A witness key given as the log key would let a cosignature count as the log's.
+        raise BadInput(f"log key {log_verifier.name} is not an Ed25519 (type 0x01) key")
     ids = {(w.name, w.key_id) for w in witnesses}
     if len(ids) != len(witnesses):
         raise BadInput("the same witness key is given twice")
