@@ -6,12 +6,14 @@ The audit decodes every entry bundle, recomputes every leaf hash and every store
 compares them, then checks every checkpoint (signature, root, consistency). The limit is
 hashlib: about two SHA-256 calls per entry. pymerkle has no audit; its nearest operation is
 recomputing the root of the whole reopened tree from the stored leaf hashes (a cold `get_state`
-with the cache off), which hashes only nodes, not entries.
+with the cache off), which hashes only nodes, not entries. The log is opened read-only, as
+`disarm log audit` does; with several processes the standard pool (`disarm.store.pool`) is used.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import tempfile
 import time
@@ -29,7 +31,7 @@ from disarm.tlog.note import Signer, Verifier, generate_key
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--entries", type=int, default=2_000_000)
-    parser.add_argument("--dir", type=Path, default=Path("/work/bench-out"))
+    parser.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()))
     args = parser.parse_args()
     args.dir.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(dir=args.dir))
@@ -40,14 +42,17 @@ def main() -> None:
                 b.append_batch(batch)
         limit = sha256_leaf_rate()
         per_core_limit = limit / 2
-        print(f"entries: {args.entries:,} x 128 bytes; {cores()} cores")
+        print(
+            f"entries: {args.entries:,} x 128 bytes; {cores()} cores; "
+            "load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+        )
         print(
             f"hashlib limit: {fmt_rate(limit)} SHA-256 calls per core -> "
             f"{fmt_rate(per_core_limit)} entries per core (2 hashes per entry)"
         )
         verifier = Verifier.from_key_string(vkey)
         for workers in sorted({1, cores()}):
-            with open_log(work / "log") as log:
+            with open_log(work / "log", read_only=True) as log:
                 start = time.perf_counter()
                 report = audit(log, verifier, workers=workers)
                 seconds = time.perf_counter() - start

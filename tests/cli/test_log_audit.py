@@ -159,6 +159,9 @@ def test_a_forged_journal_record_is_not_replayed(cli, log_dir: Path) -> None:  #
     assert result.exit_code == 1
     out = json.loads(result.stdout)
     assert (out["pending_journal_entries"], out["unverified_entries"]) == (2, 2)
+    info = json.loads(cli("log", "info", str(log_dir), "--json").stdout)
+    assert (info["size"], info["pending_journal_entries"]) == (600, 2)
+    assert _digest(log_dir) == before
 
 
 def test_reads_work_on_read_only_media(

@@ -526,6 +526,8 @@ def info(target: str = TARGET_ARG, as_json: bool = JSON_OPT) -> None:
             "root": store.root().hex(),
             "latest_checkpoint_size": _checkpoint_size(latest) if latest else None,
             "checkpoints": len(store.checkpoints()),
+            # Read-only, batches committed in the journal but not applied are not counted above.
+            "pending_journal_entries": getattr(store, "pending", (0, 0))[0],
         }
         if not is_postgres_url(target):
             root = Path(target)

@@ -141,6 +141,8 @@ class PublicPart:
 
 
 _REGION = operator.attrgetter("region")
+_ID = operator.attrgetter("id")
+_CATEGORY = operator.attrgetter("category")
 
 
 @dataclass
@@ -275,16 +277,17 @@ def commit(
 
 def _check_items(items: Sequence[Item], counts: Mapping[str, int], layout: Layout) -> None:
     problems = []
-    dupes = [i for i, n in Counter(it.id for it in items).items() if n > 1]
+    dupes = [i for i, n in Counter(map(_ID, items)).items() if n > 1]
     if dupes:
         problems.append(f"duplicate item identifiers: {', '.join(sorted(dupes)[:10])}")
-    unknown = sorted({it.region for it in items} - set(layout.regions))
+    by_region = Counter(map(_REGION, items))
+    unknown = sorted(set(by_region) - set(layout.regions))
     if unknown:
         problems.append(f"items in unknown regions: {', '.join(unknown[:10])}")
-    for region, n in Counter(it.region for it in items).items():
+    for region, n in by_region.items():
         if n > layout.region_size:
             problems.append(f"region {region!r} has {n} items, more than the region size")
-    actual = Counter(it.category for it in items)
+    actual = Counter(map(_CATEGORY, items))
     for category in sorted(set(actual) | set(counts)):
         if actual.get(category, 0) != counts.get(category, 0):
             problems.append(

@@ -20,6 +20,7 @@ from __future__ import annotations
 import copy
 import enum
 import json
+import operator
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from typing import Any
 
 from disarm.crypto import pedersen
 from disarm.crypto.commitments import SALT_SIZE, Item, Leaf, LeafHasher
-from disarm.crypto.escrow import EscrowOpening, PublicPart
+from disarm.crypto.escrow import EscrowOpening, Layout, PublicPart
 from disarm.crypto.statements import strict_int
 from disarm.errors import BadInput, VerificationError
 from disarm.tlog.merkle import InMemoryTree, root_from_leaf_hashes
@@ -291,7 +292,9 @@ class RevealState:
             region = reveal.target
             if region not in self.public.layout.regions:
                 raise RevealRejected(RevealReason.WRONG_REGION, f"unknown region {region!r}")
-            outside = [i for i in new if self.public.layout.region_of(i) != region]
+            span = self.public.layout.positions(region)
+            inside = not new or (span.start <= min(new) and max(new) < span.stop)
+            outside = [] if inside else [i for i in new if i not in span]
             if outside:
                 raise RevealRejected(
                     RevealReason.INCOMPLETE_REGION,
@@ -328,6 +331,10 @@ class RevealState:
         self.pending_positions = set() if final else positions
 
     def _new_ids(self, fresh: Mapping[int, Leaf]) -> dict[str, int]:
+        pairs = [(lf.item.id, i) for i, lf in sorted(fresh.items()) if lf.item is not None]
+        quick = dict(pairs)
+        if len(quick) == len(pairs) and self.ids.keys().isdisjoint(quick):
+            return quick  # no identifier twice: the common case, checked in C
         ids: dict[str, int] = {}
         for i, lf in sorted(fresh.items()):
             if lf.item is None:
@@ -357,18 +364,15 @@ class RevealState:
                 raise RevealRejected(
                     RevealReason.NOT_IN_TREE, f"block at {b.start} is outside the tree"
                 )
-            for i, lf in zip(b.positions, b.leaves, strict=True):
-                if i in new or (reveal.part > 1 and i in self.pending_positions):
-                    raise RevealRejected(
-                        RevealReason.DUPLICATE_POSITION, f"position {i} is opened twice"
-                    )
-                if lf.region != layout.region_of(i):
-                    raise RevealRejected(
-                        RevealReason.WRONG_REGION,
-                        f"position {i} belongs to region {layout.region_of(i)!r}, "
-                        f"but its leaf says {lf.region!r}",
-                    )
-                new[i] = lf
+            positions = b.positions
+            pending = self.pending_positions if reveal.part > 1 else set()
+            if not new.keys().isdisjoint(positions) or not pending.isdisjoint(positions):
+                i = next(i for i in positions if i in new or i in pending)
+                raise RevealRejected(
+                    RevealReason.DUPLICATE_POSITION, f"position {i} is opened twice"
+                )
+            _check_block_regions(layout, b)
+            new.update(zip(positions, b.leaves, strict=True))
             try:
                 if any(len(s) != SALT_SIZE for s in b.salts):
                     raise BadInput("a salt is not 32 bytes")
@@ -468,3 +472,24 @@ class RevealState:
                     expected=declared,
                     computed=opened,
                 )
+
+
+_REGION = operator.attrgetter("region")
+
+
+def _check_block_regions(layout: Layout, block: BlockOpening) -> None:
+    """Every leaf of the block names the region its position belongs to (one C pass per
+    region the block spans); else `WRONG_REGION` for the first that does not."""
+    size = layout.region_size
+    start, stop = block.start, block.start + len(block.leaves)
+    for k in range(start // size, (stop - 1) // size + 1):
+        lo, hi = max(start, k * size), min(stop, (k + 1) * size)
+        region = layout.regions[k]
+        segment = block.leaves[lo - start : hi - start]
+        if set(map(_REGION, segment)) != {region}:
+            j = next(j for j, lf in enumerate(segment) if lf.region != region)
+            raise RevealRejected(
+                RevealReason.WRONG_REGION,
+                f"position {lo + j} belongs to region {region!r}, "
+                f"but its leaf says {segment[j].region!r}",
+            )
