@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from disarm.audit.context import AuditContext, CosignedNote
+from disarm.audit.freshness import NO_TRUSTED_STATE, Memory, TrustedStateCheck
 from disarm.audit.keys import KeyFiles, KeysCheck, Pins
 from disarm.audit.log_checks import CheckpointCheck, CosignatureCheck, LogStorageCheck, MerkleCheck
 from disarm.audit.model import Check, Mismatch
@@ -54,8 +55,9 @@ def load_cosigned(root: Path) -> list[CosignedNote]:
     return notes
 
 
-def default_checks(pins: Pins) -> list[Check]:
-    """Every check, in the order they rely on each other."""
+def default_checks(pins: Pins, memory: Memory | None = None) -> list[Check]:
+    """Every check, in the order they rely on each other (`memory`: the verifier's trusted
+    state and freshness bound, checked right after the cosignatures)."""
     from disarm.audit.findings import CustodyCheck, FindingsCheck, InspectionCheck
     from disarm.audit.outputs import InventoryCheck, OutputsCheck
     from disarm.audit.policy import CosignedFilesCheck, PolicyCheck
@@ -70,6 +72,7 @@ def default_checks(pins: Pins) -> list[Check]:
         StatementsCheck(),
         PolicyCheck(),
         CosignatureCheck(load_cosigned),
+        TrustedStateCheck(memory or Memory()),
         CosignedFilesCheck(),
         EscrowCheck(),
         AggregatesCheck(),
@@ -115,6 +118,7 @@ def verify_directory(
     log_key: str | None = None,
     witness_keys: Sequence[str] = (),
     quorum: int | None = None,
+    memory: Memory | None = None,
     progress: Progress | None = None,
     checks: Sequence[Check] | None = None,
 ) -> AuditReport:
@@ -133,6 +137,9 @@ def verify_directory(
             f"{demo.KEYS_DIR}/ (disarm demo --out DIR writes one)"
         )
     with AuditContext(root, log_dir=demo.LOG_DIR, quorum=quorum) as ctx:
-        return run_checks(
-            ctx, list(checks) if checks is not None else default_checks(pins), progress
+        report = run_checks(
+            ctx, list(checks) if checks is not None else default_checks(pins, memory), progress
         )
+    if memory is None or not memory.given:
+        report.warnings.append(NO_TRUSTED_STATE)
+    return report

@@ -8,6 +8,7 @@ subcommands are untouched.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +83,25 @@ def verify_dir(
         help="Cosignatures from trusted witnesses each checkpoint needs. Default: the quorum "
         "of the policy published in the log.",
     ),
+    checkpoint: Path | None = typer.Option(
+        None,
+        "--checkpoint",
+        exists=True,
+        dir_okay=False,
+        help="The last checkpoint you trust (a note signed by the log key, e.g. saved from an "
+        "earlier run): the log must extend it. A smaller log is a rollback, another root a fork.",
+    ),
+    min_size: int | None = typer.Option(
+        None,
+        "--min-size",
+        help="The smallest tree size you have seen: a log below it is a rollback.",
+    ),
+    max_age: int | None = typer.Option(
+        None,
+        "--max-age",
+        help="Seconds: a quorum of witnesses must have cosigned the latest checkpoint within "
+        "this long of your clock (freshness).",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar, no summary table."),
 ) -> None:
@@ -95,8 +115,20 @@ def verify_dir(
     gives. Exit 0 if all agrees, 1 at the first disagreement (named with
     file, log entry and byte), 2 on bad input (DIR missing or not a regime
     directory, a malformed key, a quorum above the number of witnesses).
+
+    Rollback and freshness need your own memory of the log: --checkpoint
+    FILE (the last checkpoint you trust) or --min-size N, and --max-age;
+    without them a warning says that a rollback cannot be detected.
     """
     from disarm.audit.directory import verify_directory  # heavy: load on use
+    from disarm.audit.freshness import Memory
+
+    memory = Memory(
+        checkpoint_file=None if checkpoint is None else str(checkpoint),
+        min_size=min_size,
+        max_age=max_age,
+        now=int(time.time()),
+    )
 
     with progress(enabled=not quiet and not as_json and stderr.is_terminal) as bar:
         task = bar.add_task("verify", total=None)
@@ -110,6 +142,7 @@ def verify_dir(
             log_key=log_key,
             witness_keys=witness_key,
             quorum=quorum,
+            memory=memory,
             progress=step,
         )
     for warning in report.warnings:

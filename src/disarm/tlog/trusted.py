@@ -77,8 +77,8 @@ def check_extends(trusted: TrustedState, size: int, root: bytes, proof: ProofSou
     """
     if size < trusted.size:
         raise VerificationError(
-            f"rollback: the log's latest checkpoint has tree size {size}, but the trusted "
-            f"{trusted.describe()} has size {trusted.size}",
+            f"rollback: the log's latest checkpoint has tree size {size}, smaller than the "
+            f"trusted {trusted.describe()}",
             expected=f">= {trusted.size}",
             computed=size,
         )
