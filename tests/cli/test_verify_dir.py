@@ -86,6 +86,7 @@ def test_verify_dir_json_shape(cli: Cli, demo_out: Path) -> None:
         "--log-key", (demo_out / "keys/log.vkey").read_text().strip(),
         "--witness-key", (demo_out / "keys/witness-1.vkey").read_text().strip(),
         "--witness-key", (demo_out / "keys/witness-2.vkey").read_text().strip(),
+        "--checkpoint", str(demo_out / "checkpoint.cosigned"),
     ]  # fmt: skip
     result = cli("verify", str(demo_out), "--json", *keys)
     assert result.exit_code == 0, result.stderr
