@@ -101,7 +101,7 @@ def test_verify_dir_json_shape(cli: Cli, demo_out: Path) -> None:
     assert names[0] == "keys" and names[-1] == "inventory" and len(names) == len(set(names))
     assert all(c["status"] == "ok" for c in report["checks"])
     cosig = next(c for c in report["checks"] if c["check"] == "cosignatures")
-    assert cosig["figures"]["quorum"] == 2 and "policy" in cosig["figures"]["quorum_from"]
+    assert cosig["figures"]["quorum"] == 2 and "your policy" in cosig["figures"]["quorum_from"]
     published = json.loads((demo_out / "findings.json").read_text())
     assert sorted(f["index"] for f in report["findings"]) == sorted(
         f["index"] for f in published["findings"]

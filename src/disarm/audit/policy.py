@@ -79,8 +79,16 @@ class PolicyCheck:
             )
         self._witness_keys(ctx, registry)
         if ctx.quorum is None:
-            ctx.quorum = scenario.witness_quorum
-            ctx.facts["quorum_from"] = "policy (programme.scenario)"
+            # The quorum is the verifier's policy, never the verified log's word: without
+            # --quorum, every trusted witness must cosign (issue 14, finding 5).
+            ctx.quorum = len(ctx.trust.witnesses)
+            ctx.facts["quorum_from"] = "your policy: every trusted witness (no --quorum given)"
+        if scenario.witness_quorum < ctx.quorum:
+            ctx.facts.setdefault("warnings", []).append(
+                f"the log states a witness quorum of {scenario.witness_quorum}, below your "
+                f"policy's {ctx.quorum}: a reader who took the log's word would accept "
+                "checkpoints fewer witnesses have seen"
+            )
         return CheckResult(
             self.name,
             self.title,
@@ -90,7 +98,7 @@ class PolicyCheck:
                 "programme": programme.id,
                 "rounds": len(scenario.rounds),
                 "states": len(scenario.states),
-                "witness_quorum": scenario.witness_quorum,
+                "stated_witness_quorum": scenario.witness_quorum,
                 "scale": scenario.scale,
             },
         )

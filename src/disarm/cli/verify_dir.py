@@ -80,8 +80,8 @@ def verify_dir(
         None,
         "--quorum",
         min=0,
-        help="Cosignatures from trusted witnesses each checkpoint needs. Default: the quorum "
-        "of the policy published in the log.",
+        help="Cosignatures from trusted witnesses each checkpoint needs. Default: every "
+        "trusted witness (your policy; the quorum the log states is only compared with it).",
     ),
     checkpoint: Path | None = typer.Option(
         None,
