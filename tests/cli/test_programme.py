@@ -116,6 +116,15 @@ def test_show_and_lint_cd2402(cli) -> None:  # type: ignore[no-untyped-def]
     assert binds["CD12-TPNW"] is None
     usa = json.loads(cli("programme", "show", "cd2402", "--party", "USA", "--json").stdout)
     assert "CD7-8-NWFZ" not in {o["id"] for o in usa["obligations"]}
+    assert cli("programme", "show", "cd2402").exit_code == 0
     lint = cli("programme", "lint", "cd2402", "--json")
     assert lint.exit_code == 0, lint.stderr
     assert "tpnw_signed" in lint.stdout  # data for para 12's count, used by no obligation
+
+
+def test_the_show_table_says_whom_an_obligation_binds() -> None:
+    from disarm.cli.programme import _binds
+
+    assert _binds(None) == "all"
+    assert _binds(["USA", "RUS"]) == "USA, RUS"
+    assert _binds([f"A{i:02d}" for i in range(44)]) == "44 parties"

@@ -82,12 +82,13 @@ def show_cmd(
             "deadline": f"{o['deadline']}" + (" (provisional)" if o["provisional"] else ""),
             "until": o["until"] or "",
             "terms": o["terms"] + (" *" if o["party_specific"] else ""),
+            "binds": _binds(o["binds"]),
         }
         for o in info["obligations"]
     ]
     emit(
         obligations,
-        columns=["id", "phase", "kind", "terms", "deadline", "until", "source"],
+        columns=["id", "phase", "kind", "terms", "binds", "deadline", "until", "source"],
         title="Obligations" + (f" for {party} (* = party-specific)" if party else ""),
     )
     lint = p.lint()
@@ -95,6 +96,13 @@ def show_cmd(
         stdout.print("party-specific terms (see `disarm programme lint`):")
         for item in [*lint["asymmetries"], *lint["extensions"]]:
             stdout.print(f"  - {item['message']}")
+
+
+def _binds(binds: list[str] | None) -> str:
+    """Whom an obligation binds, short: `all`, up to nine codes, else their number."""
+    if binds is None:
+        return "all"
+    return ", ".join(binds) if len(binds) <= 9 else f"{len(binds)} parties"
 
 
 @programme_app.command("lint")
