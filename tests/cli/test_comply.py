@@ -297,3 +297,28 @@ def test_a_ceiling_on_a_count_is_rounded_down(cli, tmp_path: Path) -> None:  # t
     r42 = {v["party"]: v for v in data["verdicts"] if v["obligation"] == "R4.2"}
     assert r42["GBR"]["limit"] == 22 and r42["GBR"]["status"] == "compliant"
     assert r42["IND"]["limit"] == 17 and r42["IND"]["status"] == "non-compliant"
+
+
+def test_cd2402_on_bundled_data_cites_each_paragraph(cli) -> None:  # type: ignore[no-untyped-def]
+    """Issue 9.6: no --declarations needed; a verdict per state and obligation binding it,
+    each with its paragraph of CD/2402 (`rule_source` in JSON, `source` in the table)."""
+    result = cli("comply", "-p", "cd2402", "--json")
+    assert result.exit_code == 1  # Annex 2 states that have not ratified the CTBT
+    data = json.loads(result.stdout)
+    assert data["horizon"] == "2026-02-03"
+    assert len({v["party"] for v in data["verdicts"]}) == 197
+    assert all(v["rule_source"].startswith("CD/2402 para") for v in data["verdicts"])
+    table = cli("comply", "-p", "cd2402", "--party", "AUT")
+    assert table.exit_code == 0, table.stderr  # Austria: every verdict that fell due complies
+
+
+def test_the_table_shows_the_citation_a_source_begins_with() -> None:
+    from disarm.cli.programme import citation
+
+    assert citation("CD/2402 para 30(c): measures by the nuclear-weapon states") == (
+        "CD/2402 para 30(c)"
+    )
+    assert citation("state.gov New START aggregate numbers page (central limit, 700)") == (
+        "state.gov New START aggregate numbers p…"
+    )
+    assert citation(None) == ""

@@ -81,7 +81,7 @@ def test_lint_lists_asymmetries_with_reasons(cli, tmp_path: Path) -> None:  # ty
 
 def test_list_and_schema(cli) -> None:  # type: ignore[no-untyped-def]
     rows = json.loads(cli("programme", "list", "--json").stdout)
-    assert {r["name"] for r in rows} == {"model", "new-start"}
+    assert {r["name"] for r in rows} == {"cd2402", "model", "new-start"}
     schema = json.loads(cli("programme", "schema").stdout)
     assert schema["properties"]["format"]["const"] == "disarm-programme/1"
     assert "Ceiling" in schema["$defs"]
@@ -105,3 +105,26 @@ def test_show_one_partys_terms(cli, tmp_path: Path) -> None:  # type: ignore[no-
     usa = json.loads(cli("programme", "show", str(path), "--party", "USA", "--json").stdout)
     assert {o["id"]: o["terms"] for o in usa["obligations"]}["S3-SNDV"] == "sndv ≤ 1600"
     assert cli("programme", "show", "new-start", "--party", "FRA").exit_code == 2
+
+
+def test_show_and_lint_cd2402(cli) -> None:  # type: ignore[no-untyped-def]
+    shown = cli("programme", "show", "cd2402", "--json")
+    assert shown.exit_code == 0, shown.stderr
+    data = json.loads(shown.stdout)
+    binds = {o["id"]: o["binds"] for o in data["obligations"]}
+    assert sorted(binds["CD30a"]) == ["CHN", "FRA", "GBR", "RUS", "USA"]
+    assert binds["CD12-TPNW"] is None
+    usa = json.loads(cli("programme", "show", "cd2402", "--party", "USA", "--json").stdout)
+    assert "CD7-8-NWFZ" not in {o["id"] for o in usa["obligations"]}
+    assert cli("programme", "show", "cd2402").exit_code == 0
+    lint = cli("programme", "lint", "cd2402", "--json")
+    assert lint.exit_code == 0, lint.stderr
+    assert "tpnw_signed" in lint.stdout  # data for para 12's count, used by no obligation
+
+
+def test_the_show_table_says_whom_an_obligation_binds() -> None:
+    from disarm.cli.programme import _binds
+
+    assert _binds(None) == "all"
+    assert _binds(["USA", "RUS"]) == "USA, RUS"
+    assert _binds([f"A{i:02d}" for i in range(44)]) == "44 parties"

@@ -136,7 +136,7 @@ def test_not_a_mapping_and_wrong_format() -> None:
 
 
 def test_unknown_name_or_path() -> None:
-    with pytest.raises(NotFound, match="built-ins: model, new-start"):
+    with pytest.raises(NotFound, match="built-ins: cd2402, model, new-start"):
         load_programme("start-iii")
 
 

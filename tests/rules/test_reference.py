@@ -49,6 +49,8 @@ def obligation(draw: st.DrawFn, i: int) -> dict[str, Any]:
         ob["due"] = draw(WHEN)
     if draw(st.booleans()):
         ob["until"] = max(draw(WHEN), ob.get("due", EIF)) + dt.timedelta(days=400)
+    if draw(st.integers(0, 3)) == 0:
+        ob["parties"] = ["AAA"]  # binds one party only: no verdicts for the other
     return ob
 
 
@@ -57,13 +59,14 @@ def case(draw: st.DrawFn) -> tuple[Any, pd.DataFrame, dt.date | None]:
     obligations = [draw(obligation(i)) for i in range(draw(st.integers(1, 5)))]
     extensions = []
     ext = obligations[0]
-    if ext["kind"] != "reporting" and draw(st.booleans()):
+    if ext["kind"] != "reporting" and "parties" not in ext and draw(st.booleans()):
         due = ext.setdefault("due", EIF + dt.timedelta(days=100))
         ext.pop("until", None)
         new = due + dt.timedelta(days=draw(st.integers(1, 300)))
         extensions.append({"obligation": "O0", "party": "BBB", "new_deadline": new, "reason": "r"})
     asymmetries = []
     last = obligations[-1]
+    last.pop("parties", None)  # joint groups and asymmetries name both parties
     if last["kind"] == "ceiling" and last is not ext and draw(st.booleans()):
         last["jointly"] = [["AAA", "BBB"]]  # START I: successor states bound together
     elif last["kind"] == "ceiling" and draw(st.booleans()):

@@ -23,7 +23,9 @@ if TYPE_CHECKING:
 
 programme_app = group("programme", "Programme files: validate, show and lint phased obligations.")
 
-PROGRAMME_ARG = typer.Argument(..., help="A programme file (YAML) or a built-in name (new-start).")
+PROGRAMME_ARG = typer.Argument(
+    ..., help="A programme file (YAML) or a built-in name (new-start, model, cd2402)."
+)
 JSON_OPT = typer.Option(False, "--json", help="Print JSON (stable shape) instead of a table.")
 
 
@@ -78,12 +80,13 @@ def show_cmd(
             "deadline": f"{o['deadline']}" + (" (provisional)" if o["provisional"] else ""),
             "until": o["until"] or "",
             "terms": o["terms"] + (" *" if o["party_specific"] else ""),
+            "binds": _binds(o["binds"]),
         }
         for o in info["obligations"]
     ]
     emit(
         obligations,
-        columns=["id", "phase", "kind", "terms", "deadline", "until", "source"],
+        columns=["id", "phase", "kind", "terms", "binds", "deadline", "until", "source"],
         title="Obligations" + (f" for {party} (* = party-specific)" if party else ""),
     )
     lint = p.lint()
@@ -91,6 +94,13 @@ def show_cmd(
         stdout.print("party-specific terms (see `disarm programme lint`):")
         for item in [*lint["asymmetries"], *lint["extensions"]]:
             stdout.print(f"  - {item['message']}")
+
+
+def _binds(binds: list[str] | None) -> str:
+    """Whom an obligation binds, short: `all`, up to nine codes, else their number."""
+    if binds is None:
+        return "all"
+    return ", ".join(binds) if len(binds) <= 9 else f"{len(binds)} parties"
 
 
 @programme_app.command("lint")
@@ -152,7 +162,19 @@ TABLE_COLUMNS = [
     "margin",
     "deadline",
     "note",
+    "source",
 ]
+
+#: Longest citation shown in the table's `source` column (JSON and CSV keep `rule_source`).
+CITATION_CHARS = 40
+
+
+def citation(rule_source: object) -> str:
+    """The citation an obligation's source begins with: its text up to the first colon
+    ("CD/2402 para 30(c): ..." -> "CD/2402 para 30(c)"), at most `CITATION_CHARS` long."""
+    text = " ".join(str(rule_source or "").split())
+    head = text.split(":", 1)[0]
+    return head if len(head) <= CITATION_CHARS else head[: CITATION_CHARS - 1] + "…"
 
 
 def _declarations(programme: Programme, programme_name: str, path: Path | None) -> pd.DataFrame:
@@ -161,15 +183,25 @@ def _declarations(programme: Programme, programme_name: str, path: Path | None) 
     if path is not None:
         check_file(path, "declarations")
         return load_declarations(path, programme=programme)
-    if programme_name == "new-start":
-        from disarm.data import new_start_declarations
+    bundled = BUNDLED_DECLARATIONS.get(programme_name)
+    if bundled is not None:
+        from disarm import data
 
-        frame = new_start_declarations()
+        frame = getattr(data, bundled)()
         frame.attrs.pop("origin", None)
         return load_declarations(frame)
     raise BadInput(
-        "--declarations FILE is required (bundled declarations exist only for new-start)"
+        "--declarations FILE is required (bundled declarations exist only for "
+        + " and ".join(BUNDLED_DECLARATIONS)
+        + ")"
     )
+
+
+#: Built-in programmes with bundled declarations -> the `disarm.data` function giving them.
+BUNDLED_DECLARATIONS = {
+    "new-start": "new_start_declarations",
+    "cd2402": "cd2402_declarations",
+}
 
 
 #: Significant digits of a fractional number in tables and CSV (JSON keeps every digit).
@@ -200,14 +232,15 @@ def _row(record: dict[Any, Any], display: bool = False) -> dict[str, Any]:
 @app.command("comply")
 def comply_cmd(
     programme: str = typer.Option(
-        ..., "--programme", "-p", help="Programme file or built-in name (new-start, model)."
+        ..., "--programme", "-p", help="Programme file or built-in name (new-start, model, cd2402)."
     ),
     declarations: Path | None = typer.Option(
         None,
         "--declarations",
         "-d",
         help="Tidy declarations (.csv or .jsonl: date, party, category, value[, source]). "
-        "Optional for new-start, which uses the bundled data exchanges.",
+        "Optional for new-start (the bundled data exchanges) and cd2402 (the bundled treaty "
+        "status).",
     ),
     as_of: str | None = typer.Option(
         None,
@@ -289,7 +322,7 @@ def comply_cmd(
         emit(rows, as_csv=True)
     else:
         emit(
-            rows,
+            [{**r, "source": citation(r.get("rule_source"))} for r in rows],
             columns=TABLE_COLUMNS,
             title=f"{p.title}: verdicts up to {result.holds_until}",
         )

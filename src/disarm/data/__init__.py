@@ -5,6 +5,7 @@ an empty cell is None (missing), never zero. See ``bundled/SOURCES.md`` and ``do
 """
 
 from disarm.data.catalog import DATASETS, Dataset, dataset, datasets, load, read_text
+from disarm.data.cd2402 import cd2402_declarations, cd2402_states
 from disarm.data.new_start import (
     CENTRAL_LIMITS,
     new_start_declarations,
@@ -22,6 +23,8 @@ __all__ = [
     "Dataset",
     "baseline_sources",
     "baselines",
+    "cd2402_declarations",
+    "cd2402_states",
     "dataset",
     "datasets",
     "forces",

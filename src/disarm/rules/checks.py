@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from disarm.rules import schema
 from disarm.rules.loader import error_lines, problem
-from disarm.rules.parties import select
+from disarm.rules.parties import SELECTORS, select
 from disarm.rules.timing import parse_duration, resolve_when
 
 
@@ -37,31 +37,65 @@ def resolve_parties(
     node: yaml.Node | None,
     problems: list[str],
 ) -> tuple[str, ...]:
-    if isinstance(spec.parties, list):
+    return _resolve(spec.parties, ("parties",), selectors, node, problems)
+
+
+def _resolve(
+    value: list[str] | schema.PartySelector,
+    path: tuple[str | int, ...],
+    selectors: Mapping[str, Sequence[str]] | None,
+    node: yaml.Node | None,
+    problems: list[str],
+) -> tuple[str, ...]:
+    """An explicit list of parties (each once) or a selector's parties."""
+    if isinstance(value, list):
         seen: set[str] = set()
-        for i, p in enumerate(spec.parties):
+        for i, p in enumerate(value):
             if p in seen:
-                problems.append(problem(node, ("parties", i), f"party {p} is listed twice"))
+                problems.append(problem(node, (*path, i), f"party {p} is listed twice"))
             seen.add(p)
-        return tuple(dict.fromkeys(spec.parties))
+        return tuple(dict.fromkeys(value))
     try:
-        return select(
-            spec.parties.select, spec.parties.include, spec.parties.exclude, selectors=selectors
-        )
+        return select(value.select, value.include, value.exclude, selectors=selectors)
     except KeyError:
         problems.append(
             problem(
                 node,
-                ("parties", "select"),
-                f"unknown selector {spec.parties.select!r}; "
-                "use nuclear-armed, npt-nuclear-weapon-states or an explicit list",
+                (*path, "select"),
+                f"unknown selector {value.select!r}; use "
+                + ", ".join(sorted({*SELECTORS, *(selectors or {})}))
+                + " or an explicit list",
             )
         )
         return ()
 
 
+def obligation_parties(
+    ob: Any,
+    parties: tuple[str, ...],
+    selectors: Mapping[str, Sequence[str]] | None = None,
+    path: tuple[str | int, ...] = (),
+    node: yaml.Node | None = None,
+    problems: list[str] | None = None,
+) -> frozenset[str] | None:
+    """The parties an obligation binds (its `parties:`; selector `all` = the programme's), or
+    None when it binds every party. Problems (a party outside the programme) go to `problems`."""
+    if ob.parties is None:
+        return None
+    found: list[str] = [] if problems is None else problems
+    table = {**(selectors or {}), "all": parties}
+    chosen = _resolve(ob.parties, (*path, "parties"), table, node, found)
+    for p in chosen:
+        if p not in parties:
+            found.append(problem(node, (*path, "parties"), f"{p} is not a party of the programme"))
+    return frozenset(chosen)
+
+
 def check(
-    spec: schema.ProgrammeFile, parties: tuple[str, ...], node: yaml.Node | None
+    spec: schema.ProgrammeFile,
+    parties: tuple[str, ...],
+    node: yaml.Node | None,
+    selectors: Mapping[str, Sequence[str]] | None = None,
 ) -> list[str]:
     """All cross-field problems of a schema-valid programme file."""
     problems: list[str] = []
@@ -96,8 +130,37 @@ def check(
         if ob.kind == "ceiling":
             problems += _check_groups(spec, ob, path, parties, node)
         by_id[ob.id] = (ob, due)
+        binds = obligation_parties(ob, parties, selectors, path, node, problems)
+        problems += _check_bound(spec, ob, binds, path, node)
     problems += _check_extensions(spec, parties, by_id, node)
     problems += _check_asymmetries(spec, parties, by_id, node)
+    return problems
+
+
+def _check_bound(
+    spec: schema.ProgrammeFile,
+    ob: Any,
+    binds: frozenset[str] | None,
+    path: tuple[str | int, ...],
+    node: yaml.Node | None,
+) -> list[str]:
+    """Terms written for a party the obligation does not bind would never apply."""
+    if binds is None:
+        return []
+    problems: list[str] = []
+    for g, group in enumerate(getattr(ob, "jointly", [])):
+        for k, party in enumerate(group):
+            if party not in binds:
+                problems.append(
+                    problem(node, (*path, "jointly", g, k), f"{ob.id} does not bind {party}")
+                )
+    terms: list[tuple[str, int, str, str]] = [
+        ("asymmetries", i, a.obligation, a.party) for i, a in enumerate(spec.asymmetries)
+    ]
+    terms += [("extensions", i, e.obligation, e.party) for i, e in enumerate(spec.extensions)]
+    for field, i, obligation, party in terms:
+        if obligation == ob.id and party not in binds:
+            problems.append(problem(node, (field, i, "party"), f"{ob.id} does not bind {party}"))
     return problems
 
 

@@ -49,6 +49,8 @@ def describe(programme: Programme, party: str | None = None) -> dict[str, Any]:
     who = party or common
     obligations = []
     for rule in programme.rules:
+        if party and not rule.bound(party):
+            continue
         until = rule.terms(who).until
         deadline = rule.deadline(who) if party else rule.original_deadline(common)
         obligations.append(
@@ -65,6 +67,9 @@ def describe(programme: Programme, party: str | None = None) -> dict[str, Any]:
                 "provisional": bool(rule.spec.provisional),
                 "provisional_value": bool(getattr(rule.spec, "provisional_value", False)),
                 "jointly": [list(g) for g in getattr(rule.spec, "jointly", [])],
+                "binds": None
+                if rule.binds is None
+                else [p for p in programme.parties if p in rule.binds],
                 "description": rule.spec.description,
                 "source": rule.source,
             }

@@ -32,6 +32,7 @@ from disarm.rules.obligations.base import (
     OPS,
     STATUSES,
     Context,
+    Rule,
 )
 from disarm.rules.obligations.frames import Findings
 from disarm.rules.programme import STANDING, Programme
@@ -194,11 +195,19 @@ def evaluate(
         programme,
         _as_date(as_of, "--as-of"),
         None if not len(dates) else horizon.date(),
-        [rule.evaluate(ctx) for rule in programme.rules],
+        [bound_only(rule, rule.evaluate(ctx), programme.parties) for rule in programme.rules],
         ctx.source_names,
         {p: dict(v) for p, v in base.items()},
         basis,
     )
+
+
+def bound_only(rule: Rule, part: Findings, parties: tuple[str, ...]) -> Findings:
+    """The findings of the parties `rule` binds (all of them unless it names its `parties`)."""
+    if rule.binds is None:
+        return part
+    keep = np.isin(part["party"], [i for i, p in enumerate(parties) if p in rule.binds])
+    return {name: column[keep] for name, column in part.items()}
 
 
 def _horizon(

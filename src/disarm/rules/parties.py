@@ -16,9 +16,20 @@ NUCLEAR_ARMED: tuple[str, ...] = ("USA", "RUS", "GBR", "FRA", "CHN", "IND", "PAK
 #: The five nuclear-weapon states of NPT Article IX(3).
 NPT_NUCLEAR_WEAPON_STATES: tuple[str, ...] = ("USA", "RUS", "GBR", "FRA", "CHN")
 
+#: The 44 states of Annex 2 of the Comprehensive Nuclear-Test-Ban Treaty, whose ratification
+#: its entry into force requires (CTBT Art. XIV); the bundled ``treaty_status.csv`` marks the
+#: same 44 (a test keeps them equal).
+CTBT_ANNEX_2: tuple[str, ...] = (
+    "DZA", "ARG", "AUS", "AUT", "BGD", "BEL", "BRA", "BGR", "CAN", "CHL", "CHN", "COL", "PRK",
+    "COD", "EGY", "FIN", "FRA", "DEU", "HUN", "IND", "IDN", "IRN", "ISR", "ITA", "JPN", "MEX",
+    "NLD", "NOR", "PAK", "PER", "POL", "KOR", "ROU", "RUS", "SVK", "ZAF", "ESP", "SWE", "CHE",
+    "TUR", "UKR", "GBR", "USA", "VNM",
+)  # fmt: skip
+
 SELECTORS: Mapping[str, Sequence[str]] = {
     "nuclear-armed": NUCLEAR_ARMED,
     "npt-nuclear-weapon-states": NPT_NUCLEAR_WEAPON_STATES,
+    "ctbt-annex-2": CTBT_ANNEX_2,
 }
 
 

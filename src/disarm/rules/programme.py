@@ -11,7 +11,13 @@ from typing import Any
 
 from disarm.errors import BadInput
 from disarm.rules import schema
-from disarm.rules.checks import check, default_due, obligations_with_paths, resolve_parties
+from disarm.rules.checks import (
+    check,
+    default_due,
+    obligation_parties,
+    obligations_with_paths,
+    resolve_parties,
+)
 from disarm.rules.loader import parse_yaml, read_text, validate
 from disarm.rules.obligations import RULES
 from disarm.rules.obligations.base import Rule, condition_of
@@ -61,7 +67,7 @@ class Programme:
     @property
     def end(self) -> dt.date | None:
         """The last date on which any obligation binds any party, or None if one never ends."""
-        ends = [r.until(p) for r in self.rules for p in self.parties]
+        ends = [r.until(p) for r in self.rules for p in self.parties if r.bound(p)]
         known = [e for e in ends if e is not None]
         return max(known) if known and len(known) == len(ends) else None
 
@@ -89,7 +95,7 @@ class Programme:
         spans: list[tuple[dt.date, dt.date | None, float]] = []
         for r in self.rules:
             bounds = ("ceiling", "elimination", "prohibition", "status")
-            if r.category != category or r.kind not in bounds:
+            if r.category != category or r.kind not in bounds or not r.bound(party):
                 continue
             limit = _upper_limit(r, party, base)
             if limit is None:
@@ -166,7 +172,7 @@ def parse_programme(
     spec = validate(data, node, label)
     problems: list[str] = []
     parties = resolve_parties(spec, selectors, node, problems)
-    problems += check(spec, parties, node)
+    problems += check(spec, parties, node, selectors)
     if problems:
         raise BadInput(
             f"the programme file is invalid ({len(problems)} problem"
@@ -174,10 +180,15 @@ def parse_programme(
             source=label,
             problems=problems,
         )
-    return _build(spec, label, parties)
+    return _build(spec, label, parties, selectors)
 
 
-def _build(spec: schema.ProgrammeFile, label: str, parties: tuple[str, ...]) -> Programme:
+def _build(
+    spec: schema.ProgrammeFile,
+    label: str,
+    parties: tuple[str, ...],
+    selectors: Mapping[str, Sequence[str]] | None = None,
+) -> Programme:
     eif = spec.entry_into_force
     phases = tuple(
         PhaseInfo(
@@ -219,6 +230,7 @@ def _build(spec: schema.ProgrammeFile, label: str, parties: tuple[str, ...]) -> 
             parties=parties,
             overrides=overrides.get(ob.id, {}),
             extensions=extended.get(ob.id, {}),
+            binds=obligation_parties(ob, parties, selectors),
             **extra,
         )
         rules.append(rule)

@@ -73,6 +73,8 @@ def evaluate(programme: Programme, table: Table, as_of: dt.date | None = None) -
     out: list[Verdict] = []
     for rule in programme.rules:
         for party in programme.parties:
+            if not rule.bound(party):
+                continue
             end = rule.until(party)
             found: Iterable[tuple[dt.date, str]]
             if rule.kind == "reporting":

@@ -56,6 +56,8 @@ class _Obligation(Strict):
     due: When | None = None
     until: When | None = None
     provisional: bool = False
+    #: the parties this obligation binds (default: every party of the programme)
+    parties: Annotated[list[ISO3], Field(min_length=1)] | PartySelector | None = None
 
 
 class Ceiling(_Obligation):

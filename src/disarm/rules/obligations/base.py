@@ -188,6 +188,8 @@ class Rule(ABC):
     parties: tuple[str, ...]
     overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
     extensions: dict[str, dt.date] = field(default_factory=dict)
+    #: the parties the obligation binds (`parties:` of the obligation); None: all of them
+    binds: frozenset[str] | None = None
 
     kind: ClassVar[str] = ""
 
@@ -202,6 +204,10 @@ class Rule(ABC):
     @property
     def category(self) -> str:
         return str(getattr(self.spec, "category", ""))
+
+    def bound(self, party: str) -> bool:
+        """Whether the obligation binds `party` (no verdict for a party it does not bind)."""
+        return self.binds is None or party in self.binds
 
     def terms(self, party: str) -> Any:
         """The obligation's terms for `party`: the common terms with any written asymmetry."""
