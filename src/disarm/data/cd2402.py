@@ -22,12 +22,13 @@ in no bundled data set: they get **no row**, so their verdicts are ``no-data``.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Final
-
-import pandas as pd
+from typing import TYPE_CHECKING, Final
 
 from disarm.data.treaties import STATUS_DATES, treaty_status
 from disarm.data.treaty_timeline import LAST_DATE, TreatyStatus, status_on
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 COLUMNS: Final = ("date", "party", "category", "value", "source")
 FILE: Final = "treaty_status.csv"
@@ -52,6 +53,8 @@ def cd2402_declarations() -> pd.DataFrame:
     ``value`` is a nullable ``Int64`` (empty: the data give the status as unknown);
     ``attrs["retrieved"]`` is the last date the treaty data describe (the engine's horizon).
     """
+    import pandas as pd  # loaded on use: `disarm --version` never imports it
+
     sources = {str(r["iso3"]): str(r["sources"] or FILE) for r in _records()}
     signed = {str(r["iso3"]): r["tpnw_signature_date"] for r in _records()}
     rows: list[dict[str, object]] = []
