@@ -16,11 +16,13 @@ from dataclasses import dataclass
 from disarm.audit.context import AuditContext
 from disarm.audit.model import CheckResult, Mismatch
 from disarm.errors import BadInput, VerificationError
+from disarm.io import read_text
 from disarm.tlog.cosignature import verify_checkpoint
 from disarm.tlog.trusted import (
+    NOTE_LIMIT,
     TrustedState,
     check_extends,
-    read_trusted_checkpoint,
+    trusted_checkpoint,
     trusted_minimum,
 )
 from disarm.tlog.witness import MAX_CLOCK_SKEW
@@ -95,9 +97,9 @@ class TrustedStateCheck:
 
     def _trusted(self, ctx: AuditContext) -> TrustedState | None:
         if self.memory.checkpoint_file is not None:
-            return read_trusted_checkpoint(
-                self.memory.checkpoint_file, ctx.trust.log_key, origin=ctx.store.origin
-            )
+            path = self.memory.checkpoint_file
+            note = read_text(path, "trusted checkpoint", limit=NOTE_LIMIT)
+            return trusted_checkpoint(note, ctx.trust.log_key, origin=ctx.store.origin, source=path)
         if self.memory.min_size is not None:
             return trusted_minimum(self.memory.min_size)
         return None

@@ -19,15 +19,17 @@ from typing import Any
 
 from disarm.cli.output import progress, stderr
 from disarm.errors import BadInput, VerificationError
+from disarm.io import read_text
 from disarm.store import TiledLog, is_postgres_url, open_log
 from disarm.store.audit import AuditReport
 from disarm.store.audit import audit as audit_log
 from disarm.store.tiled import idle_workers
 from disarm.tlog.note import Verifier
 from disarm.tlog.trusted import (
+    NOTE_LIMIT,
     TrustedState,
     check_extends,
-    read_trusted_checkpoint,
+    trusted_checkpoint,
     trusted_minimum,
 )
 
@@ -63,7 +65,8 @@ def _trusted(
     if checkpoint is not None:
         if verifier is None:
             raise BadInput("--checkpoint needs the log's verifier key (--key) to check it")
-        states.append(read_trusted_checkpoint(str(checkpoint), verifier, origin=origin))
+        note = read_text(checkpoint, "trusted checkpoint", limit=NOTE_LIMIT)
+        states.append(trusted_checkpoint(note, verifier, origin=origin, source=str(checkpoint)))
     if min_size is not None:
         states.append(trusted_minimum(min_size))
     return states

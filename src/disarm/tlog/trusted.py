@@ -20,7 +20,7 @@ from disarm.tlog.note import Verifier
 #: Gives the RFC 9162 consistency proof between two tree sizes of the log being checked.
 ProofSource = Callable[[int, int], Sequence[bytes]]
 
-#: A checkpoint note is a few lines; a trusted checkpoint file is read at most this far.
+#: A checkpoint note is a few lines; an adapter reads a trusted checkpoint file at most this far.
 NOTE_LIMIT = 64 * 1024
 
 
@@ -49,23 +49,6 @@ def trusted_checkpoint(note: str, verifier: Verifier, *, origin: str, source: st
     except (VerificationError, BadInput) as exc:
         raise BadInput(f"trusted checkpoint {source} does not verify: {exc.message}") from exc
     return TrustedState(checkpoint.size, checkpoint.root_hash, source)
-
-
-def read_trusted_checkpoint(path: str, verifier: Verifier, *, origin: str) -> TrustedState:
-    try:
-        with open(path, "rb") as fh:
-            raw = fh.read(NOTE_LIMIT + 1)
-    except FileNotFoundError as exc:
-        raise BadInput(f"trusted checkpoint file {path} does not exist") from exc
-    except IsADirectoryError as exc:
-        raise BadInput(f"trusted checkpoint file {path} is a directory") from exc
-    if len(raw) > NOTE_LIMIT:
-        raise BadInput(f"trusted checkpoint file {path} is over {NOTE_LIMIT} bytes")
-    try:
-        note = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise BadInput(f"trusted checkpoint file {path} is not UTF-8 text") from exc
-    return trusted_checkpoint(note, verifier, origin=origin, source=path)
 
 
 def check_extends(trusted: TrustedState, size: int, root: bytes, proof: ProofSource) -> None:
@@ -107,7 +90,6 @@ def check_extends(trusted: TrustedState, size: int, root: bytes, proof: ProofSou
 __all__ = [
     "TrustedState",
     "check_extends",
-    "read_trusted_checkpoint",
     "trusted_checkpoint",
     "trusted_minimum",
 ]
