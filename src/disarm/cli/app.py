@@ -1,26 +1,56 @@
 """The root Typer application and the one place where errors become exit codes.
 
-Command modules import `app` (or a group registered on it) and add their commands;
-`disarm.cli.main` imports every command module so that they register.
+Command modules import `app` (or a group registered on it) and add their commands. They are
+imported on demand: the root group knows every top-level command by name and one-line help from
+`disarm.cli.commands`, lists them for `disarm --help` without importing them, and imports a
+command's modules only when it is invoked or its own help is asked for (issue 16.5).
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
+import types
 from typing import Any
 
 import typer
 from typer._click import core as click_core
-from typer.core import TyperGroup
+from typer._click.formatting import HelpFormatter
+from typer.core import TyperCommand, TyperGroup
 
+from disarm.cli.commands import COMMANDS, load
 from disarm.errors import DisarmError
 
 _state: dict[str, bool] = {"verbose": False}
 
 
 class _RootGroup(TyperGroup):
-    """Maps every `DisarmError` to a one-paragraph message on stderr and its exit code."""
+    """Loads command modules on demand (see the module docstring) and maps every
+    `DisarmError` to a one-paragraph message on stderr and its exit code."""
+
+    _listing = False  # True while the root help screen is printed: list, do not import
+
+    def list_commands(self, ctx: click_core.Context) -> list[str]:
+        return [*COMMANDS, *(name for name in self.commands if name not in COMMANDS)]
+
+    def get_command(self, ctx: click_core.Context, cmd_name: str) -> click_core.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            if self._listing:
+                return _listed(cmd_name)
+            load(cmd_name)
+            built = typer.main.get_command(app)
+            for name, command in getattr(built, "commands", {}).items():
+                self.commands.setdefault(name, command)
+        return self.commands.get(cmd_name)
+
+    def format_help(self, ctx: click_core.Context, formatter: HelpFormatter) -> None:
+        _import_rich_help_lightly()
+        self._listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._listing = False
 
     def invoke(self, ctx: click_core.Context) -> Any:
         try:
@@ -42,6 +72,55 @@ class _RootGroup(TyperGroup):
                 "error: an input is nested too deeply to read (see docs/limits.md)", err=True
             )
             ctx.exit(2)
+
+
+@functools.cache
+def _listed(name: str) -> click_core.Command:
+    """A stand-in for the root help screen: the command's name and one-line help only."""
+    return TyperCommand(name, help=COMMANDS[name][1])
+
+
+class _Markdown:
+    """Stands in for `rich.markdown.Markdown` in typer.rich_utils: imports it when called."""
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        from rich.markdown import Markdown
+
+        return Markdown(*args, **kwargs)
+
+
+class _Traceback:
+    """Stands in for `rich.traceback.Traceback` in typer.rich_utils: imports it when used."""
+
+    @staticmethod
+    def from_exception(*args: Any, **kwargs: Any) -> Any:
+        from rich.traceback import Traceback
+
+        return Traceback.from_exception(*args, **kwargs)
+
+
+def _import_rich_help_lightly() -> None:
+    """Import typer.rich_utils, which draws the help screens, without the ~0.1 s of
+    rich.markdown and rich.traceback (Pygments, markdown-it) that it imports but uses only
+    for Markdown help (disarm's is Rich markup) and pretty tracebacks (disabled here).
+
+    While it imports, stand-ins answer for the two modules; they are then taken out of
+    `sys.modules`, so any later `import rich.markdown` gets the real module. The help screen
+    is the same either way (tests/cli/test_startup.py compares them byte for byte).
+    """
+    names = ("rich.markdown", "rich.traceback")
+    if "typer.rich_utils" in sys.modules or any(name in sys.modules for name in names):
+        return
+    stand_ins = {name: types.ModuleType(name) for name in names}
+    stand_ins["rich.markdown"].Markdown = _Markdown  # type: ignore[attr-defined]
+    stand_ins["rich.traceback"].Traceback = _Traceback  # type: ignore[attr-defined]
+    sys.modules.update(stand_ins)
+    try:
+        import typer.rich_utils  # noqa: F401
+    finally:
+        for name, module in stand_ins.items():
+            if sys.modules.get(name) is module:
+                del sys.modules[name]
 
 
 def _plain_help_screens() -> None:

@@ -1,28 +1,10 @@
-"""Entry point of the `disarm` command: imports every command module so that it registers."""
+"""Entry point of the `disarm` command. Command modules are imported on demand by the root
+group (`disarm.cli.app`), so that `disarm --version` and `disarm --help` start fast."""
 
 from __future__ import annotations
 
 import sys
 
-# Each import registers a command group or commands on the root app.
-from disarm.cli import (  # noqa: F401
-    data,
-    declare,
-    demo,
-    effects,
-    inspect,
-    keys,
-    log,
-    programme,
-    reference,
-    report,
-    stats,
-    stats_mua,
-    stats_sampling,
-    verify,
-    verify_dir,
-    witness,
-)
 from disarm.cli.app import app, quiet_stdout
 
 __all__ = ["app", "run"]

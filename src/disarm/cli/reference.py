@@ -17,7 +17,7 @@ from typing import Any
 
 import typer
 from typer._click import core as click_core
-from typer.core import TyperArgument
+from typer.core import TyperArgument, TyperGroup
 
 from disarm.cli.app import group
 from disarm.cli.data import write_text_atomic
@@ -42,15 +42,21 @@ def walk_commands(
         ctx: click_core.Context, cmd: click_core.Command
     ) -> Iterator[tuple[click_core.Context, click_core.Command]]:
         yield ctx, cmd
-        for name, sub in _subcommands(cmd):
+        for name, sub in _subcommands(ctx, cmd):
             yield from visit(click_core.Context(sub, info_name=name, parent=ctx), sub)
 
     yield from visit(click_core.Context(command, info_name=prog_name), command)
 
 
-def _subcommands(cmd: click_core.Command) -> list[tuple[str, click_core.Command]]:
-    commands: dict[str, click_core.Command] = getattr(cmd, "commands", {})
-    return [(name, sub) for name, sub in commands.items() if not sub.hidden]
+def _subcommands(
+    ctx: click_core.Context, cmd: click_core.Command
+) -> list[tuple[str, click_core.Command]]:
+    """The visible subcommands of a group in its listing order (the root group loads each
+    command module on demand as it is asked for it)."""
+    if not isinstance(cmd, TyperGroup):
+        return []
+    subs = [(name, cmd.get_command(ctx, name)) for name in cmd.list_commands(ctx)]
+    return [(name, sub) for name, sub in subs if sub is not None and not sub.hidden]
 
 
 def help_text(cmd: click_core.Command) -> str:
@@ -102,7 +108,7 @@ def _render_command(ctx: click_core.Context, cmd: click_core.Command) -> list[st
         lines += ["", text]
     if cmd.epilog:
         lines += ["", inspect.cleandoc(cmd.epilog)]
-    subcommands = _subcommands(cmd)
+    subcommands = _subcommands(ctx, cmd)
     if subcommands:
         lines += ["", "Commands:", ""]
         for name, sub in subcommands:
