@@ -112,13 +112,13 @@ def demo(
     config.check()
     created = not out.exists()
     _prepare(out, force)
-    stderr.print(SIMULATION_KEYS_NOTE.format(seed=seed), highlight=False, markup=False)
     try:
         files, result, legacy = _run(out, config, years, quiet)
     except BadInput:
         if created and out.is_dir() and not any(out.iterdir()):
             out.rmdir()  # a refused run leaves no empty directory behind
         raise
+    stderr.print(SIMULATION_KEYS_NOTE.format(seed=seed), highlight=False, markup=False)
     _print_summary(out, result, files, legacy, as_json)
 
 
