@@ -52,7 +52,7 @@ def main() -> None:
         demo = [*disarm, "demo", "--out", str(out), "--seed", str(args.seed)]
         demo += ["--years", str(args.years), "--scale", str(args.scale), "--cheat", args.cheat]
         demo_s, demo_mb = _run([*demo, "-q"])
-        verify_s, verify_mb = _run([*disarm, "verify", str(out), "-q"])
+        verify_s, verify_mb = _run([*disarm, "verify", str(out), "-q", "--allow-simulation-keys"])
         files = [p for p in out.rglob("*") if p.is_file()]
         size = sum(p.stat().st_size for p in files)
         print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
@@ -65,7 +65,9 @@ def main() -> None:
         marks: list[tuple[float, str]] = []
         t0 = time.perf_counter()
         report = verify_directory(
-            out, progress=lambda i, n, title: marks.append((time.perf_counter(), title))
+            out,
+            allow_simulation_keys=True,
+            progress=lambda i, n, title: marks.append((time.perf_counter(), title)),
         )
         total = time.perf_counter() - t0
         assert report.ok, report.disagreement and report.disagreement.text()

@@ -44,7 +44,7 @@ def untouched(demo_dir: Path) -> Iterator[tuple[AuditContext, AuditReport]]:
     """The untouched directory through the whole verification (what `verify_directory` runs),
     with the context that holds the facts every check established."""
     with AuditContext(demo_dir, log_dir=demo.LOG_DIR) as ctx:
-        yield ctx, run_checks(ctx, default_checks(Pins()))
+        yield ctx, run_checks(ctx, default_checks(Pins(), allow_simulation_keys=True))
 
 
 @pytest.fixture
@@ -73,7 +73,8 @@ def test_untouched_directory_verifies_and_agrees_with_the_demo(
     report = untouched[1]
     assert report.ok, report.disagreement and report.disagreement.text()
     assert [r.status for r in report.results] == [Status.OK] * len(report.results)
-    assert len(report.warnings) == 3  # keys from the directory: internal consistency only
+    # keys from the directory (internal consistency only), and the demo's simulation keys
+    assert len(report.warnings) == 4 and "simulation keys" in report.warnings[-1]
     # The verifier's findings are the demo's: same kinds, parties, items and log indexes.
     published = json.loads((demo_dir / demo.FINDINGS_FILE).read_text())
     ours = sorted((f["index"], f["kind"], f["party"], f["item"]) for f in report.findings)
@@ -173,7 +174,7 @@ LOG_TAMPERS: dict[str, tuple[Callable[[Path], None], str]] = {
 def test_tampering_with_the_log_keys_or_checkpoints_fails(copy: Path, case: str) -> None:
     tamper, check = LOG_TAMPERS[case]
     tamper(copy)
-    report = verify_directory(copy)
+    report = verify_directory(copy, allow_simulation_keys=True)
     assert not report.ok, f"{case} was not detected"
     d = report.disagreement
     assert d is not None and d.check == check, d and d.text()
@@ -192,14 +193,14 @@ PUBLISHED = (
 
 def test_an_edited_findings_file_fails_the_whole_verification(copy: Path) -> None:
     _flip(copy / demo.FINDINGS_FILE, 200)
-    report = verify_directory(copy)
+    report = verify_directory(copy, allow_simulation_keys=True)
     assert not report.ok
     assert report.disagreement is not None and report.disagreement.check == "outputs"
     assert report.disagreement.file == demo.FINDINGS_FILE
 
 
 def _late(ctx: AuditContext, root: Path) -> AuditReport:
-    late = [c for c in default_checks(Pins()) if c.name in LATE]
+    late = [c for c in default_checks(Pins(), allow_simulation_keys=True) if c.name in LATE]
     return run_checks(dataclasses.replace(ctx, root=root, covered=set(ctx.covered)), late)
 
 
@@ -259,5 +260,9 @@ def test_any_flipped_bit_in_any_file_fails(
         (copy / rel).write_bytes(bytes(raw))
         # A published file is read by no earlier check: the late checks on verified facts.
         late = rel in PUBLISHED
-        report = _late(untouched[0], copy) if late else verify_directory(copy)
+        report = (
+            _late(untouched[0], copy)
+            if late
+            else verify_directory(copy, allow_simulation_keys=True)
+        )
         assert not report.ok, f"flipping bit {bit} of byte {at} of {rel} went unnoticed"

@@ -41,7 +41,9 @@ def test_symlinked_key_to_a_private_key_is_refused_and_not_echoed(
     pub = copy / "keys" / "inspectorate.pub"
     pub.unlink()
     pub.symlink_to(path)
-    result = cli("verify", str(copy), "-q", *(["--json"] if as_json else []))
+    result = cli(
+        "verify", str(copy), "--allow-simulation-keys", "-q", *(["--json"] if as_json else [])
+    )
     assert result.exit_code == 1
     assert "keys/inspectorate.pub is a symbolic link" in result.stderr
     _assert_no_key_material(result.stdout + result.stderr, secret)
@@ -53,7 +55,7 @@ def test_a_private_key_copied_as_a_public_key_is_not_echoed(
     path, secret = private_key
     shutil.copy(path, copy / "keys" / "inspectorate.pub")
     for args in ([], ["--json"]):
-        result = cli("verify", str(copy), "-q", *args)
+        result = cli("verify", str(copy), "--allow-simulation-keys", "-q", *args)
         assert result.exit_code == 1
         assert "not hex" in (result.stdout + result.stderr)
         _assert_no_key_material(result.stdout + result.stderr, secret)
@@ -64,14 +66,14 @@ def test_symlinked_folder_is_refused(cli, copy: Path, tmp_path: Path) -> None:  
     fake.mkdir()
     (fake / "report.html").write_text("<p>all compliant</p>")
     (copy / "reports").symlink_to(fake)
-    result = cli("verify", str(copy), "-q")
+    result = cli("verify", str(copy), "--allow-simulation-keys", "-q")
     assert result.exit_code == 1
     assert "reports is a symbolic link" in result.stderr
 
 
 def test_an_empty_extra_directory_is_reported(cli, copy: Path) -> None:  # type: ignore[no-untyped-def]
     (copy / "extra").mkdir()
-    result = cli("verify", str(copy), "-q", "--json")
+    result = cli("verify", str(copy), "--allow-simulation-keys", "-q", "--json")
     assert result.exit_code == 1
     text = result.stdout + result.stderr
     assert "a directory no check verified" in text and "extra/" in text
@@ -79,4 +81,4 @@ def test_an_empty_extra_directory_is_reported(cli, copy: Path) -> None:  # type:
 
 
 def test_untouched_copy_still_verifies(cli, copy: Path) -> None:  # type: ignore[no-untyped-def]
-    assert cli("verify", str(copy), "-q").exit_code == 0
+    assert cli("verify", str(copy), "--allow-simulation-keys", "-q").exit_code == 0

@@ -44,7 +44,9 @@ def _operator_signs(checkpoint: Checkpoint) -> str:
 
 
 def _verify(demo: Path, *args: str) -> tuple[int, dict[str, object], str]:
-    result = CliRunner().invoke(app, ["verify", str(demo), "--json", *args])
+    result = CliRunner().invoke(
+        app, ["verify", str(demo), "--allow-simulation-keys", "--json", *args]
+    )
     return result.exit_code, json.loads(result.stdout or "{}"), result.stderr
 
 
@@ -132,15 +134,29 @@ def test_max_age_against_the_verifiers_clock(demo: Path) -> None:
     from disarm.audit.freshness import Memory
 
     far = 1 << 40
-    stale = verify_directory(demo, memory=Memory(min_size=0, max_age=60, now=far))
+    stale = verify_directory(
+        demo, allow_simulation_keys=True, memory=Memory(min_size=0, max_age=60, now=far)
+    )
     assert stale.disagreement is not None
     assert stale.disagreement.message.startswith("stale:")
     cosigned_at = int(stale.disagreement.computed)
-    fresh = verify_directory(demo, memory=Memory(min_size=0, max_age=60, now=cosigned_at + 60))
+    fresh = verify_directory(
+        demo,
+        allow_simulation_keys=True,
+        memory=Memory(min_size=0, max_age=60, now=cosigned_at + 60),
+    )
     assert fresh.ok
-    late = verify_directory(demo, memory=Memory(min_size=0, max_age=60, now=cosigned_at + 61))
+    late = verify_directory(
+        demo,
+        allow_simulation_keys=True,
+        memory=Memory(min_size=0, max_age=60, now=cosigned_at + 61),
+    )
     assert late.disagreement is not None and late.disagreement.message.startswith("stale:")
-    future = verify_directory(demo, memory=Memory(min_size=0, max_age=60, now=cosigned_at - 400))
+    future = verify_directory(
+        demo,
+        allow_simulation_keys=True,
+        memory=Memory(min_size=0, max_age=60, now=cosigned_at - 400),
+    )
     assert future.disagreement is not None and "after now" in future.disagreement.message
 
 

@@ -4,8 +4,11 @@ import json
 import re
 from pathlib import Path
 
+from markupsafe import escape
+
 from disarm.demo import DEMO_FILES
 from disarm.demo import statements as S
+from disarm.demo.outputs import SIMULATION_KEYS_SENTENCE
 
 SMALL = ("--years", "1", "--scale", "0.02", "--seed", "3")
 
@@ -44,8 +47,14 @@ def test_demo_table_output_refuses_to_overwrite_and_force_replaces(
     r = cli("demo", "-q", *SMALL)
     assert r.exit_code == 0, r.stderr
     assert "Verification regime" in r.stdout
-    assert "disarm verify demo-out" in r.stderr
+    assert "disarm verify demo-out --allow-simulation-keys" in r.stderr
     assert (tmp_path / "demo-out" / "model-report.html").is_file()
+    # issue 14.6: one line says the keys are simulation keys, and so does the report
+    notes = [line for line in r.stderr.splitlines() if "simulation key" in line]
+    assert len(notes) == 1 and notes[0].startswith("note: every key of this run is a simulation")
+    assert "--seed 3" in notes[0] and "--allow-simulation-keys" in notes[0]
+    html = (tmp_path / "demo-out" / S.REPORT_FILE).read_text()
+    assert html.index(str(escape(SIMULATION_KEYS_SENTENCE))) < html.index('id="verify"')
     before = (tmp_path / "demo-out" / S.FINAL_CHECKPOINT_FILE).read_bytes()
     again = cli("demo", "-q", *SMALL)
     assert again.exit_code == 2 and "--force" in again.stderr

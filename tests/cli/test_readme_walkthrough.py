@@ -45,6 +45,8 @@ def test_the_walkthrough_is_found_in_the_readme() -> None:
     assert any("--force" in c for c in commands[1:])
     pinned = next(c for c in commands if "--trust" in c)
     assert "--witness-key" in pinned and "\\" not in pinned
+    refused = [c for c in commands if "# refused (exit 1)" in c]
+    assert refused and all("--allow-simulation-keys" not in c.split("#")[0] for c in refused)
 
 
 @pytest.mark.slow
@@ -61,6 +63,12 @@ def test_readme_walkthrough_runs_in_a_fresh_directory(tmp_path: Path) -> None:
             text=True,
             timeout=600,
         )
-        assert done.returncode == 0, f"{command!r} exited {done.returncode}: {done.stderr[-2000:]}"
+        # A command the README shows being refused says so in its comment, with its exit code.
+        expected = 1 if "# refused (exit 1)" in command else 0
+        assert done.returncode == expected, (
+            f"{command!r} exited {done.returncode}: {done.stderr[-2000:]}"
+        )
+        if expected:
+            assert "--allow-simulation-keys" in done.stderr
     assert (tmp_path / "demo-out" / "report.html").is_file()
     assert (tmp_path / "verify.json").read_text().startswith("{")

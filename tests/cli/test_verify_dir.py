@@ -33,21 +33,24 @@ def test_dir_help(cli: Cli) -> None:
 
 
 def test_missing_directory_is_bad_input(cli: Cli, tmp_path: Path) -> None:
-    for args in (["verify", str(tmp_path / "nope")], ["verify", "dir", str(tmp_path / "nope")]):
+    for args in (
+        ["verify", str(tmp_path / "nope"), "--allow-simulation-keys"],
+        ["verify", "dir", str(tmp_path / "nope")],
+    ):
         result = cli(*args)
         assert result.exit_code == 2
         assert "does not exist" in result.stderr
 
 
 def test_malformed_pinned_key_is_bad_input(cli: Cli, tmp_path: Path) -> None:
-    result = cli("verify", str(tmp_path), "--trust", "zz")
+    result = cli("verify", str(tmp_path), "--allow-simulation-keys", "--trust", "zz")
     assert result.exit_code == 2
     assert "--trust" in result.stderr
 
 
 def test_a_directory_that_is_not_a_regime_is_bad_input(cli: Cli, tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("hello")
-    result = cli("verify", str(tmp_path), "--json")
+    result = cli("verify", str(tmp_path), "--allow-simulation-keys", "--json")
     assert result.exit_code == 2 and result.stdout == ""
     assert "is not a regime directory" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
@@ -55,7 +58,7 @@ def test_a_directory_that_is_not_a_regime_is_bad_input(cli: Cli, tmp_path: Path)
 
 def test_a_regime_directory_without_keys_fails_at_the_keys(cli: Cli, tmp_path: Path) -> None:
     (tmp_path / "log").mkdir()
-    result = cli("verify", str(tmp_path), "--json")
+    result = cli("verify", str(tmp_path), "--allow-simulation-keys", "--json")
     assert result.exit_code == 1
     report = json.loads(result.stdout)
     assert report["status"] == "failed"
@@ -72,7 +75,10 @@ def demo_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_verify_dir_passes_both_spellings(cli: Cli, demo_out: Path) -> None:
-    for args in (["verify", str(demo_out)], ["verify", "dir", str(demo_out), "-q"]):
+    for args in (
+        ["verify", str(demo_out), "--allow-simulation-keys"],
+        ["verify", "dir", str(demo_out), "--allow-simulation-keys", "-q"],
+    ):
         result = cli(*args)
         assert result.exit_code == 0, result.stderr
         assert "OK: everything" in result.stderr
@@ -88,14 +94,16 @@ def test_verify_dir_json_shape(cli: Cli, demo_out: Path) -> None:
         "--witness-key", (demo_out / "keys/witness-2.vkey").read_text().strip(),
         "--checkpoint", str(demo_out / "checkpoint.cosigned"),
     ]  # fmt: skip
-    result = cli("verify", str(demo_out), "--json", *keys)
+    result = cli("verify", str(demo_out), "--allow-simulation-keys", "--json", *keys)
     assert result.exit_code == 0, result.stderr
     report = json.loads(result.stdout)
     assert set(report) == {
         "directory", "status", "checks", "first_disagreement", "findings", "trust", "warnings"
     }  # fmt: skip
     assert report["status"] == "ok" and report["first_disagreement"] is None
-    assert report["warnings"] == [] and "warning" not in result.stderr
+    # every key pinned, a trusted checkpoint: the only warning is the one for simulation keys
+    (warning,) = report["warnings"]
+    assert "simulation keys" in warning and result.stderr.count("warning") == 1
     assert report["trust"]["log_key"]["source"] == "pinned"
     names = [c["check"] for c in report["checks"]]
     assert names[0] == "keys" and names[-1] == "inventory" and len(names) == len(set(names))
@@ -114,30 +122,30 @@ def test_verify_dir_names_the_first_disagreement(cli: Cli, demo_out: Path, tmp_p
     data = bytearray((copy / "data/verdicts.csv").read_bytes())
     data[300] ^= 0x01
     (copy / "data/verdicts.csv").write_bytes(bytes(data))
-    result = cli("verify", str(copy), "--json")
+    result = cli("verify", str(copy), "--allow-simulation-keys", "--json")
     assert result.exit_code == 1
     first = json.loads(result.stdout)["first_disagreement"]
     assert first["check"] == "outputs" and first["file"] == "data/verdicts.csv"
     assert first["byte"] == 300
-    text = cli("verify", str(copy), "-q")
+    text = cli("verify", str(copy), "--allow-simulation-keys", "-q")
     assert text.exit_code == 1 and text.stdout == ""
     assert "FAILED: outputs" in text.stderr and "data/verdicts.csv" in text.stderr
     assert "byte 300" in text.stderr and "expected:" in text.stderr
 
 
 def test_pinned_key_that_differs_from_the_directory_fails(cli: Cli, demo_out: Path) -> None:
-    result = cli("verify", str(demo_out), "--trust", "22" * 32, "-q")
+    result = cli("verify", str(demo_out), "--allow-simulation-keys", "--trust", "22" * 32, "-q")
     assert result.exit_code == 1
     assert "FAILED: keys" in result.stderr and "keys/inspectorate.pub" in result.stderr
 
 
 def test_quorum_flag_overrides_the_policy(cli: Cli, demo_out: Path) -> None:
-    result = cli("verify", str(demo_out), "--quorum", "1", "--json")
+    result = cli("verify", str(demo_out), "--allow-simulation-keys", "--quorum", "1", "--json")
     assert result.exit_code == 0
     checks = {c["check"]: c for c in json.loads(result.stdout)["checks"]}
     assert checks["cosignatures"]["figures"]["quorum"] == 1
     assert checks["cosignatures"]["figures"]["quorum_from"] == "--quorum"
-    result = cli("verify", str(demo_out), "--quorum", "3", "-q")
+    result = cli("verify", str(demo_out), "--allow-simulation-keys", "--quorum", "3", "-q")
     assert (
         result.exit_code == 2 and "--quorum 3 exceeds the 2 trusted witness keys" in result.stderr
     )
@@ -152,17 +160,17 @@ def test_verification_leaves_the_directory_unchanged(cli: Cli, demo_out: Path) -
         }
 
     before = snapshot()
-    assert cli("verify", str(demo_out), "-q").exit_code == 0
+    assert cli("verify", str(demo_out), "--allow-simulation-keys", "-q").exit_code == 0
     assert snapshot() == before
 
 
 def test_summary_table_counts_statements_and_types_by_name(cli: Cli, demo_out: Path) -> None:
     """Issue 15.13: no "types=1216"; the statements row says statements."""
-    result = cli("verify", str(demo_out))
+    result = cli("verify", str(demo_out), "--allow-simulation-keys")
     assert result.exit_code == 0, result.stderr
     row = next(line for line in result.stdout.splitlines() if line.startswith("│ statements"))
     assert "statements" in row.split("│")[3] and "types=" not in result.stdout
-    report = json.loads(cli("verify", str(demo_out), "--json").stdout)
+    report = json.loads(cli("verify", str(demo_out), "--allow-simulation-keys", "--json").stdout)
     figures = next(c for c in report["checks"] if c["check"] == "statements")["figures"]
     assert figures["statement_types"] == len(figures["statements_by_type"]) < 40
     assert sum(figures["statements_by_type"].values()) == report["checks"][1]["checked"]
@@ -182,7 +190,7 @@ def test_a_mismatch_excerpt_starts_on_a_token_and_labels_what_the_file_holds(
         number, number[:-2] + ("9" if number[-2] != "9" else "8") + number[-1], 1
     )
     path.write_text(text.replace(line, tampered, 1))
-    result = cli("verify", str(copy), "--json")
+    result = cli("verify", str(copy), "--allow-simulation-keys", "--json")
     assert result.exit_code == 1
     first = json.loads(result.stdout)["first_disagreement"]
     start = text.index(line) + line.index(number)
@@ -191,5 +199,5 @@ def test_a_mismatch_excerpt_starts_on_a_token_and_labels_what_the_file_holds(
         f"from byte {start}: {tampered[line.index(number) :][:5]!r}"[:-1]
     )
     assert first["computed"] is None
-    human = cli("verify", str(copy), "-q").stderr
+    human = cli("verify", str(copy), "--allow-simulation-keys", "-q").stderr
     assert "expected:" in human and "found:" in human

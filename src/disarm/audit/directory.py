@@ -17,6 +17,7 @@ from disarm.audit.keys import KeyFiles, KeysCheck, Pins
 from disarm.audit.log_checks import CheckpointCheck, CosignatureCheck, LogStorageCheck, MerkleCheck
 from disarm.audit.model import Check, Mismatch
 from disarm.audit.runner import AuditReport, Progress, run_checks
+from disarm.audit.simulation import SimulationKeysCheck
 from disarm.audit.statement_checks import EscrowCheck, StatementsCheck
 from disarm.audit.trust import parse_genesis_key, parse_log_key, parse_witness_key
 from disarm.demo import statements as demo
@@ -55,9 +56,12 @@ def load_cosigned(root: Path) -> list[CosignedNote]:
     return notes
 
 
-def default_checks(pins: Pins, memory: Memory | None = None) -> list[Check]:
+def default_checks(
+    pins: Pins, memory: Memory | None = None, *, allow_simulation_keys: bool = False
+) -> list[Check]:
     """Every check, in the order they rely on each other (`memory`: the verifier's trusted
-    state and freshness bound, checked right after the cosignatures)."""
+    state and freshness bound, checked right after the cosignatures; `allow_simulation_keys`:
+    accept a registry of simulation keys, with a warning, right after the registry replay)."""
     from disarm.audit.findings import CustodyCheck, FindingsCheck, InspectionCheck
     from disarm.audit.outputs import InventoryCheck, OutputsCheck
     from disarm.audit.policy import CosignedFilesCheck, PolicyCheck
@@ -70,6 +74,7 @@ def default_checks(pins: Pins, memory: Memory | None = None) -> list[Check]:
         MerkleCheck(),
         CheckpointCheck(),
         StatementsCheck(),
+        SimulationKeysCheck(allow_simulation_keys),
         PolicyCheck(),
         CosignatureCheck(load_cosigned),
         TrustedStateCheck(memory or Memory()),
@@ -121,8 +126,12 @@ def verify_directory(
     memory: Memory | None = None,
     progress: Progress | None = None,
     checks: Sequence[Check] | None = None,
+    allow_simulation_keys: bool = False,
 ) -> AuditReport:
-    """Run every check on `root`; the report names the first disagreement, if any."""
+    """Run every check on `root`; the report names the first disagreement, if any.
+
+    A registry holding simulation keys (a demo's) is a disagreement unless
+    `allow_simulation_keys`, which adds a warning instead."""
     if not root.exists():
         raise NotFound(f"directory {root} does not exist")
     if not root.is_dir():
@@ -138,7 +147,11 @@ def verify_directory(
         )
     with AuditContext(root, log_dir=demo.LOG_DIR, quorum=quorum) as ctx:
         report = run_checks(
-            ctx, list(checks) if checks is not None else default_checks(pins, memory), progress
+            ctx,
+            list(checks)
+            if checks is not None
+            else default_checks(pins, memory, allow_simulation_keys=allow_simulation_keys),
+            progress,
         )
     if memory is None or not memory.given:
         report.warnings.append(NO_TRUSTED_STATE)

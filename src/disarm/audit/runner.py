@@ -116,5 +116,5 @@ def run_checks(
     if ctx.trust_anchors is not None:
         report.trust = ctx.trust_anchors.to_json()
         report.warnings = ctx.trust_anchors.warnings()
-    report.warnings += list(ctx.facts.get("warnings", []))
+    report.warnings.extend(ctx.facts.get("warnings", []))
     return report

@@ -33,6 +33,12 @@ REGIME_PATHS = (
 )
 #: The terminal table's columns (the JSON has every figure of `summary_rows`).
 TABLE_COLUMNS = ("party", "headline", "findings", "aggregates", "declared", "limit")
+#: Said on stderr by every run (issue 14.6).
+SIMULATION_KEYS_NOTE = (
+    "note: every key of this run is a simulation key derived from --seed {seed}: anyone who "
+    "knows the seed can sign as any party, the witnesses included (two runs form a cosigned "
+    "fork); disarm verify refuses them unless given --allow-simulation-keys"
+)
 CHEAT_HELP = (
     "How one state cheats: none (default); omit (k warheads left out of its committed list "
     "and aggregates); redeclare (dismantled warheads declared again as new items); divert "
@@ -93,7 +99,12 @@ def demo(
     dismantlement, material balances with Page's test, compliance verdicts.
     Everything is signed into a transparency log in OUT, with its cosigned
     checkpoints and public keys; also report.html, findings.json, data/*.csv
-    and the New START files. Check the run with `disarm verify OUT`.
+    and the New START files. Check the run with
+    `disarm verify OUT --allow-simulation-keys`.
+
+    Every key is a simulation key derived from --seed (marked so in the
+    log's registry): anyone who knows the seed can sign as any party. A
+    real deployment draws its keys from the operating system only.
     """
     from disarm.demo.model import RegimeConfig
 
@@ -107,6 +118,7 @@ def demo(
         if created and out.is_dir() and not any(out.iterdir()):
             out.rmdir()  # a refused run leaves no empty directory behind
         raise
+    stderr.print(SIMULATION_KEYS_NOTE.format(seed=seed), highlight=False, markup=False)
     _print_summary(out, result, files, legacy, as_json)
 
 
@@ -191,6 +203,6 @@ def _print_summary(
         )
     stderr.print(
         f"wrote {out}/report.html, findings.json, data/*.csv, log/, keys/, "
-        f"checkpoints/; check it with: disarm verify {out}",
+        f"checkpoints/; check it with: disarm verify {out} --allow-simulation-keys",
         highlight=False,
     )

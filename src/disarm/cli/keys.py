@@ -284,7 +284,11 @@ def party_revoke(
 
 @party_app.command("list")
 def party_list(log: str = LOG_OPT, trust: str = TRUST_OPT, as_json: bool = JSON_OPT) -> None:
-    """Rebuild the registry from the log (verifying every statement) and list the parties."""
+    """Rebuild the registry from the log (verifying every statement) and list the parties.
+
+    Each key says whether it is a simulation key (derived from a seed, as every
+    disarm demo key is; never one made by disarm keys generate).
+    """
     with opened_log(log) as store:
         registry = svc.replay(store, parse_key_hex(trust, "trust anchor"))
     if as_json:
@@ -294,7 +298,13 @@ def party_list(log: str = LOG_OPT, trust: str = TRUST_OPT, as_json: bool = JSON_
     for p in registry.parties.values():
         for k in p.keys.values():
             rows.append(
-                {"party": p.id, "role": p.role.value, "key_id": k.key_id, "status": k.status.value}
+                {
+                    "party": p.id,
+                    "role": p.role.value,
+                    "key_id": k.key_id,
+                    "status": k.status.value,
+                    "simulation": "yes" if k.simulation else "no",
+                }
             )
     emit(rows, title="parties")
 

@@ -36,10 +36,14 @@ def _show(result: dict[str, Any], as_json: bool, title: str) -> None:
 def verify_statement(
     log: str = LOG_OPT, index: int = INDEX_OPT, trust: str = TRUST_OPT, as_json: bool = JSON_OPT
 ) -> None:
-    """Verify one signed statement: signature, key, sequence, chain and role."""
+    """Verify one signed statement: signature, key, sequence, chain and role.
+
+    Also says whether the signing key is a simulation key (registered with the
+    simulation marker, as every disarm demo key is: derived from a seed).
+    """
     with opened_log(log) as store:
         _check_index(store.size, index)
-        signed = svc.verify_statement(store, index, parse_key_hex(trust, "trust anchor"))
+        signed, key = svc.verify_statement_key(store, index, parse_key_hex(trust, "trust anchor"))
     st = signed.statement
     _show(
         {
@@ -52,6 +56,8 @@ def verify_statement(
             "seq": st.seq,
             "prev": st.prev,
             "time": st.time,
+            # a key derived from a seed (disarm demo): anyone who knows the seed can sign
+            "simulation_key": key.simulation,
         },
         as_json,
         "statement",

@@ -102,23 +102,35 @@ def verify_dir(
         help="Seconds: a quorum of witnesses must have cosigned the latest checkpoint within "
         "this long of your clock (freshness).",
     ),
+    allow_simulation_keys: bool = typer.Option(
+        False,
+        "--allow-simulation-keys",
+        help="Accept a registry of simulation keys (derived from a seed, as every disarm demo "
+        "key is), with a warning; without it such a log fails. Use it to check a demo.",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar, no summary table."),
 ) -> None:
     """Re-check a whole regime directory (DIR) from its log and public keys alone.
 
-    Also written `disarm verify DIR`. Verifies every signature, the Merkle
-    tree and every checkpoint's consistency, the witness quorum on every
-    checkpoint, the registry, every escrow opening, every random selection,
-    every custody sequence, every compliance verdict and material balance,
-    and that the report, findings and CSV files are exactly what the log
-    gives. Exit 0 if all agrees, 1 at the first disagreement (named with
-    file, log entry and byte), 2 on bad input (DIR missing or not a regime
-    directory, a malformed key, a quorum above the number of witnesses).
+    Also written `disarm verify DIR` (a demo needs --allow-simulation-keys).
+    Verifies every signature, the Merkle tree and every checkpoint's
+    consistency, the witness quorum on every checkpoint, the registry, every
+    escrow opening, every random selection, every custody sequence, every
+    compliance verdict and material balance, and that the report, findings
+    and CSV files are exactly what the log gives. Exit 0 if all agrees, 1 at
+    the first disagreement (named with file, log entry and byte), 2 on bad
+    input (DIR missing or not a regime directory, a malformed key, a quorum
+    above the number of witnesses).
 
     Rollback and freshness need your own memory of the log: --checkpoint
     FILE (the last checkpoint you trust) or --min-size N, and --max-age;
     without them a warning says that a rollback cannot be detected.
+
+    A log whose registry holds simulation keys (every disarm demo key is
+    derived from its --seed, so anyone who knows the seed can sign as any
+    party) fails unless --allow-simulation-keys is given; with it, a
+    warning says so every time.
     """
     from disarm.audit.directory import verify_directory  # heavy: load on use
     from disarm.audit.freshness import Memory
@@ -144,6 +156,7 @@ def verify_dir(
             quorum=quorum,
             memory=memory,
             progress=step,
+            allow_simulation_keys=allow_simulation_keys,
         )
     for warning in report.warnings:
         stderr.print(f"warning: {warning}", highlight=False, markup=False)

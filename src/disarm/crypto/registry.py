@@ -12,6 +12,13 @@ statement signed by that key; it registers the inspectorate. From then on:
 - a party or the inspectorate revokes a key (`registry.revoke`); statements signed afterwards
   with a retired or revoked key are rejected.
 
+Simulation keys. A genesis, registration or rotation payload may carry ``"simulation": true``
+(the only value allowed; absent means a real key): the key it adds was derived from a public or
+guessable seed (`disarm demo --seed`), so anyone who knows the seed can sign with it. The marker
+is signed like the rest of the statement and recorded per key (`KeyRecord.simulation`), so every
+verifier sees it; `disarm verify DIR` refuses a registry holding one unless told
+`--allow-simulation-keys`. Keys made by `disarm keys generate` never carry it.
+
 Every statement, of any type, also advances its issuer's chain: its `seq` must be the
 previous one plus one and its `prev` the hash of the issuer's previous statement, so replays,
 gaps and reorderings are detected; and its `time` must not be earlier than the time of the
@@ -44,6 +51,8 @@ GENESIS = "registry.genesis"
 REGISTER = "registry.register"
 ROTATE = "registry.rotate"
 REVOKE = "registry.revoke"
+#: The payload field that marks the key a statement adds as a simulation key.
+SIMULATION = "simulation"
 
 
 class Role(enum.StrEnum):
@@ -90,6 +99,8 @@ class KeyRecord:
     key_id: str
     public_key: bytes
     status: KeyStatus = KeyStatus.ACTIVE
+    #: Derived from a seed (a demo), not from the operating system's random source.
+    simulation: bool = False
 
 
 @dataclass
@@ -113,7 +124,12 @@ class Party:
             "name": self.name,
             "seq": self.seq,
             "keys": [
-                {"key_id": k.key_id, "public_key": k.public_key.hex(), "status": k.status.value}
+                {
+                    "key_id": k.key_id,
+                    "public_key": k.public_key.hex(),
+                    "status": k.status.value,
+                    "simulation": k.simulation,
+                }
                 for k in self.keys.values()
             ],
         }
@@ -133,6 +149,18 @@ def _public_key(payload: Mapping[str, Any], name: str) -> bytes:
     return key
 
 
+def simulation_marker(payload: Mapping[str, Any]) -> bool:
+    """Whether `payload` marks the key it adds as a simulation key (absent, or exactly true)."""
+    if SIMULATION not in payload:
+        return False
+    if payload[SIMULATION] is not True:
+        raise _reject(
+            Reason.MALFORMED,
+            f"payload field {SIMULATION!r} must be true when present (absent: a real key)",
+        )
+    return True
+
+
 class Registry:
     """Parties, keys and per-issuer chains, as of the statements applied so far."""
 
@@ -149,6 +177,14 @@ class Registry:
             return self.parties[party_id]
         except KeyError:
             raise _reject(Reason.UNKNOWN_PARTY, f"party {party_id!r} is not registered") from None
+
+    def simulation_keys(self) -> list[tuple[str, KeyRecord]]:
+        """(party id, key) of every simulation key ever registered, in registration order."""
+        return [
+            (self._key_owner[kid], rec)
+            for kid in self._key_owner
+            if (rec := self.parties[self._key_owner[kid]].keys[kid]).simulation
+        ]
 
     def next_position(self, party_id: str) -> tuple[int, str | None]:
         """(seq, prev) for the party's next statement."""
@@ -230,6 +266,7 @@ class Registry:
                 computed=st.key_id,
             )
         verify_signature(signed, self.genesis_key)
+        simulation_marker(st.payload)
         if _public_key(st.payload, "public_key") != self.genesis_key:
             raise _reject(Reason.BAD_GENESIS, "the genesis statement registers a different key")
         if (
@@ -242,6 +279,8 @@ class Registry:
 
     def _check_effect(self, issuer: Party, signed: SignedStatement) -> None:
         st, payload = signed.statement, signed.statement.payload
+        if st.type in (REGISTER, ROTATE):
+            simulation_marker(payload)
         if st.type == REGISTER:
             try:
                 target = check_party_id(payload["party"])
@@ -279,7 +318,11 @@ class Registry:
         st, payload = signed.statement, signed.statement.payload
         if st.type == GENESIS:
             self._add_key(
-                st.issuer, Role.INSPECTORATE, str(payload.get("name", "")), self.genesis_key
+                st.issuer,
+                Role.INSPECTORATE,
+                str(payload.get("name", "")),
+                self.genesis_key,
+                simulation_marker(payload),
             )
         elif st.type == REGISTER:
             self._add_key(
@@ -287,22 +330,29 @@ class Registry:
                 Role(payload["role"]),
                 str(payload.get("name", "")),
                 bytes.fromhex(payload["public_key"]),
+                simulation_marker(payload),
             )
         elif st.type == ROTATE:
             party = self.parties[st.issuer]
             party.keys[st.key_id].status = KeyStatus.RETIRED
             self._add_key(
-                party.id, party.role, party.name, bytes.fromhex(payload["new_public_key"])
+                party.id,
+                party.role,
+                party.name,
+                bytes.fromhex(payload["new_public_key"]),
+                simulation_marker(payload),
             )
         elif st.type == REVOKE:
             self.parties[payload["party"]].keys[payload["key_id"]].status = KeyStatus.REVOKED
         issuer = self.parties[st.issuer]
         issuer.seq, issuer.last_hash, issuer.last_time = st.seq, signed.hash, st.time
 
-    def _add_key(self, party_id: str, role: Role, name: str, public_key: bytes) -> None:
+    def _add_key(
+        self, party_id: str, role: Role, name: str, public_key: bytes, simulation: bool
+    ) -> None:
         party = self.parties.setdefault(party_id, Party(party_id, role, name))
         kid = key_id(public_key)
-        party.keys[kid] = KeyRecord(kid, public_key)
+        party.keys[kid] = KeyRecord(kid, public_key, simulation=simulation)
         self._key_owner[kid] = party_id
 
     @classmethod

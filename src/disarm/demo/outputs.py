@@ -294,6 +294,18 @@ CHEAT_WORDS = {
 }
 
 
+#: Said near the top of report.html (issue 14.6); the same for every run, so that the verifier,
+#: which never knows the seed, re-renders it from the log.
+SIMULATION_KEYS_SENTENCE = (
+    "Every private key of this run (the inspectorate's, each state's, the log's and both "
+    "witnesses') was derived from the demo's seed: they are simulation keys, marked so in the "
+    "log's registry. Anyone who knows the seed can sign as any party, so two runs with one seed "
+    "form a fork that both witnesses cosigned; disarm verify refuses these keys unless given "
+    "--allow-simulation-keys. A real deployment draws its keys from the operating system's "
+    "random source only."
+)
+
+
 def brief(res: RegimeResult, summary: Sequence[dict[str, Any]]) -> list[str]:
     """The plain-language summary the report opens with."""
     last = res.rounds[-1].isoformat()
@@ -302,7 +314,8 @@ def brief(res: RegimeResult, summary: Sequence[dict[str, Any]]) -> list[str]:
         f"This is a simulated run of the {res.programme.title} for the nine nuclear-armed "
         f"states, over {len(res.rounds)} half-yearly rounds from {res.rounds[0].isoformat()} "
         f"to {last}, starting from the SIPRI 2024 estimates{scaled}. Every item, site and "
-        "measurement is synthetic."
+        "measurement is synthetic.",
+        SIMULATION_KEYS_SENTENCE,
     ]
     c = res.cheat
     if c["strategy"] == "none":
@@ -338,7 +351,8 @@ def brief(res: RegimeResult, summary: Sequence[dict[str, Any]]) -> list[str]:
     out.append(
         f"Every statement is in a public log of {res.log_size} signed entries whose "
         f"{res.checkpoints} checkpoints are each cosigned by two witnesses; "
-        "the command disarm verify DIR re-checks everything from the log and the public keys alone."
+        "the command disarm verify DIR --allow-simulation-keys re-checks everything from the log "
+        "and the public keys alone."
     )
     return out
 

@@ -179,6 +179,7 @@ class Regime(RoundSteps):
                 "role": "inspectorate",
                 "public_key": k.inspectorate.public_key.hex(),
                 "name": "International inspectorate (simulated)",
+                reg.SIMULATION: True,
             },
             t,
         )
@@ -191,6 +192,7 @@ class Regime(RoundSteps):
                     "role": "state",
                     "public_key": k.states[p].public_key.hex(),
                     "name": self.by_party[p].name,
+                    reg.SIMULATION: True,
                 },
                 t,
             )
@@ -203,6 +205,7 @@ class Regime(RoundSteps):
                     "role": "witness",
                     "public_key": w.verifier.public_key.hex(),
                     "name": f"independent witness {w.name}",
+                    reg.SIMULATION: True,
                 },
                 t,
             )

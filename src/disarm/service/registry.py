@@ -217,6 +217,14 @@ def revoke_key(
 
 def verify_statement(log: EntryLog, index: int, genesis_key: bytes) -> SignedStatement:
     """Verify log entry `index` against the registry of the entries before it."""
+    return verify_statement_key(log, index, genesis_key)[0]
+
+
+def verify_statement_key(
+    log: EntryLog, index: int, genesis_key: bytes
+) -> tuple[SignedStatement, reg.KeyRecord]:
+    """`verify_statement`, with the registered key that signed it (its status, and whether it
+    is a simulation key)."""
     if not 0 <= index < log.size:
         raise NotFound(f"the log has no entry {index} (size {log.size})")
     registry = replay(log, genesis_key, end=index)
@@ -225,4 +233,9 @@ def verify_statement(log: EntryLog, index: int, genesis_key: bytes) -> SignedSta
         raise BadInput(f"log entry {index} is not a signed statement")
     signed = decode(data)
     registry.check(signed)
-    return signed
+    st = signed.statement
+    if not registry.parties:  # the genesis statement: signed by the key it registers
+        return signed, reg.KeyRecord(
+            st.key_id, genesis_key, simulation=reg.simulation_marker(st.payload)
+        )
+    return signed, registry.party(st.issuer).keys[st.key_id]
