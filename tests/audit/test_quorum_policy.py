@@ -38,6 +38,7 @@ def one_witness_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _pinned(out: Path) -> list[str]:
     keys = out / "keys"
     return [
+        "--allow-simulation-keys",
         "--trust", (keys / "inspectorate.pub").read_text().strip(),
         "--log-key", (keys / "log.vkey").read_text().strip(),
         "--witness-key", (keys / "witness-1.vkey").read_text().strip(),
