@@ -225,3 +225,37 @@ def show(
             emit(rows, title=f"Latest cosigned checkpoints ({len(rows)} logs)")
         else:
             stderr.print("no checkpoint cosigned yet")
+
+
+@witness_app.command("serve")
+def serve(
+    directory: Path = typer.Argument(..., help="The witness directory."),
+    host: str = typer.Option(
+        "127.0.0.1",
+        "--host",
+        help="Address to listen on (default loopback only; 0.0.0.0 only if given here).",
+    ),
+    port: int = typer.Option(
+        7380, "--port", min=1, max=65535, help="TCP port to listen on (1-65535)."
+    ),
+) -> None:
+    """Serve the witness over HTTP: c2sp.org/tlog-witness `POST /add-checkpoint`.
+
+    Cosigns only the logs configured in advance, with this witness's own clock; the state is
+    updated under the same lock as `witness cosign`. One JSON log line per request on stderr.
+    """
+    ws.witness_dir(directory)
+    ws.load_signer(directory)  # a bad key fails here, before listening
+    import logging
+
+    import uvicorn
+
+    from disarm.api.witness import witness_app as make_app
+
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger = logging.getLogger("disarm.witness")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    stderr.print(f"witness serving {directory} on http://{host}:{port}/add-checkpoint")
+    uvicorn.run(make_app(directory), host=host, port=port, access_log=False, log_level="warning")
