@@ -171,3 +171,20 @@ def test_unknown_route_and_method(served) -> None:  # type: ignore[no-untyped-de
     client, _, _ = served
     assert client.post("/nope", content=b"old 0\n\n").status_code == 404
     assert client.get("/add-checkpoint").status_code == 405
+
+
+def test_concurrent_requests_cannot_both_advance_from_one_size(served) -> None:  # type: ignore[no-untyped-def]
+    """Eight requests race from size 10 to eight different sizes: the lock lets exactly one
+    in; the others see its state and get 409 with its size."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    client, wdir, _ = served
+    assert post(client, body(0, 10)).status_code == 200
+    sizes = range(11, 19)
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda n: post(client, body(10, n)), sizes))
+    codes = [a.status_code for a in answers]
+    assert sorted(codes) == [200] + [409] * 7, [a.text for a in answers]
+    winner = sizes[codes.index(200)]
+    assert {a.text for a in answers if a.status_code == 409} == {f"{winner}\n"}
+    assert json.loads(state(wdir))["logs"][ORIGIN]["size"] == winner
