@@ -259,3 +259,22 @@ def test_a_far_future_time_cannot_wedge_the_witness(cli, witness) -> None:  # ty
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["timestamp"] < 2**63 - 1
+
+
+def test_serve_checks_the_directory_and_listens_on_loopback_by_default(  # type: ignore[no-untyped-def]
+    cli, witness, tmp_path: Path, monkeypatch
+) -> None:
+    import uvicorn
+
+    wdir, _ = witness
+    calls: list[tuple[str, int]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, host, port, **kw: calls.append((host, port)))
+    assert cli("witness", "serve", str(wdir), "--port", "8123").exit_code == 0
+    assert cli("witness", "serve", str(wdir), "--host", "0.0.0.0", "--port", "8124").exit_code == 0
+    assert calls == [("127.0.0.1", 8123), ("0.0.0.0", 8124)]
+    missing = cli("witness", "serve", str(tmp_path / "missing"))
+    assert missing.exit_code == 2 and "not a witness directory" in missing.stderr
+    assert cli("witness", "serve", str(wdir), "--port", "0").exit_code == 2
+    os.chmod(wdir / "witness.key", 0o644)
+    assert cli("witness", "serve", str(wdir)).exit_code == 2
+    assert len(calls) == 2

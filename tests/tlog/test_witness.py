@@ -18,7 +18,9 @@ from disarm.tlog.witness import (
     Rollback,
     StaleOldSize,
     add_checkpoint,
+    format_add_checkpoint,
     format_proof,
+    parse_add_checkpoint,
     parse_proof,
 )
 
@@ -195,3 +197,14 @@ def test_times_are_bounded_by_the_witness_clock() -> None:
     assert _add(7, wedged, t=1250, now=1250).cosigned_at == 1250
     with pytest.raises(Conflict, match="time goes backwards"):
         _add(7, wedged, t=1250)  # without the clock, the old rule stands
+
+
+def test_add_checkpoint_body_round_trips_and_refuses_framing_errors() -> None:
+    hashes = [bytes([i]) * 32 for i in range(3)]
+    note = "example.com/x\n5\nAAAA\n\n\u2014 example.com/x c2ln\n"
+    body = format_add_checkpoint(4, hashes, note)
+    assert body.startswith(b"old 4\n") and b"\n\nexample.com/x\n" in body
+    assert parse_add_checkpoint(body) == (4, hashes, note)
+    for bad in (b"old 4\n" + note.encode(), b"\xff\n\n", b"old x\n\n" + note.encode()):
+        with pytest.raises(BadInput):
+            parse_add_checkpoint(bad)

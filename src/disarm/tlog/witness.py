@@ -46,7 +46,9 @@ __all__ = [
     "Rollback",
     "StaleOldSize",
     "add_checkpoint",
+    "format_add_checkpoint",
     "format_proof",
+    "parse_add_checkpoint",
     "parse_proof",
 ]
 
@@ -252,3 +254,23 @@ def parse_proof(text: str) -> tuple[int, list[bytes]]:
     if len(hashes) > MAX_PROOF_HASHES:
         raise BadInput(f"proof has {len(hashes)} hashes, more than {MAX_PROOF_HASHES}")
     return int(size_text), hashes
+
+
+def format_add_checkpoint(old_size: int, proof: Sequence[bytes], note: str) -> bytes:
+    """The body of a c2sp.org/tlog-witness ``add-checkpoint`` request: the proof, an empty
+    line, then the checkpoint note."""
+    return (format_proof(old_size, proof) + "\n" + note).encode()
+
+
+def parse_add_checkpoint(body: bytes) -> tuple[int, list[bytes], str]:
+    """(old size, proof hashes, checkpoint note) of an ``add-checkpoint`` request body; the
+    note is not parsed or verified here. Raises `BadInput`."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadInput("add-checkpoint body is not UTF-8") from exc
+    head, sep, note = text.partition("\n\n")
+    if not sep:
+        raise BadInput("add-checkpoint body has no empty line between the proof and the checkpoint")
+    old_size, proof = parse_proof(head + "\n")
+    return old_size, proof, note
