@@ -1,11 +1,18 @@
-"""Shared fixtures: the CLI runner."""
+"""Shared fixtures: the CLI runner; the Hypothesis profile."""
 
 from __future__ import annotations
 
 import pytest
+from hypothesis import settings
 from typer.testing import CliRunner
 
 from disarm.cli.main import app
+
+# Timed assertions do not belong in tests: Hypothesis's per-example deadline (200 ms by default)
+# fails correct code on a loaded machine, so it is off for every property test; speed is
+# measured in benchmarks/.
+settings.register_profile("disarm", deadline=None)
+settings.load_profile("disarm")
 
 
 class Cli:
