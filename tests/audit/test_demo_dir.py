@@ -31,6 +31,9 @@ from disarm.demo import statements as demo
 from tests.audit.demos import STRATEGIES
 from tests.audit.demos import demo_dir as shared_demo
 
+# End to end: runs `disarm demo` for every strategy and verifies the directories.
+pytestmark = pytest.mark.slow
+
 LATE = ("outputs", "inventory")
 
 

@@ -11,6 +11,9 @@ import pytest
 
 from .demos import demo_dir
 
+# End to end: verifies copies of a `disarm demo` directory.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def copy(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> Path:

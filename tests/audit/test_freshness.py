@@ -24,6 +24,9 @@ from disarm.tlog.checkpoint import Checkpoint, sign_checkpoint, split_note
 from tests.audit.demos import SEED
 from tests.audit.demos import demo_dir as shared_demo
 
+# End to end: verifies a `disarm demo` directory, many times.
+pytestmark = pytest.mark.slow
+
 ROLLBACK_WARNING = "no trusted checkpoint was given"
 
 

@@ -4,6 +4,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from markupsafe import escape
 
 from disarm.demo import DEMO_FILES
@@ -13,6 +14,7 @@ from disarm.demo.outputs import SIMULATION_KEYS_SENTENCE
 SMALL = ("--years", "1", "--scale", "0.02", "--seed", "3")
 
 
+@pytest.mark.slow
 def test_demo_writes_every_file_and_prints_a_summary(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "demo"
     r = cli("demo", "--out", str(out), *SMALL, "--cheat", "omit", "--cheater", "GBR", "--json")
@@ -40,6 +42,7 @@ def test_demo_writes_every_file_and_prints_a_summary(cli, tmp_path: Path) -> Non
     assert len(lines) == 7 and all(line in report for line in lines if line)
 
 
+@pytest.mark.slow
 def test_demo_table_output_refuses_to_overwrite_and_force_replaces(
     cli, tmp_path: Path, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
@@ -95,6 +98,7 @@ def test_demo_out_below_a_file_exit_2(cli, tmp_path: Path) -> None:  # type: ign
     assert "cannot create --out" in r.stderr
 
 
+@pytest.mark.slow
 def test_a_caught_cheater_is_never_headlined_compliant(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """Issue 15.1: terminal table, JSON, findings.json and report.html lead with the findings."""
     out = tmp_path / "d"
@@ -144,6 +148,7 @@ def test_cheater_without_cheat_is_refused(cli, tmp_path: Path) -> None:  # type:
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_a_diversion_is_stated_in_kilograms_and_significant_quantities(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """Issue 15.6: amounts in kg and SQ; sigma-MUF beside every MUF."""
     out = tmp_path / "d"

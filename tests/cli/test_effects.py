@@ -41,6 +41,7 @@ def test_at_json_is_unit_invariant(cli) -> None:  # type: ignore[no-untyped-def]
     assert a["models"]["overpressure_pa"] == "brode-1986"
 
 
+@pytest.mark.slow
 def test_casualties_for_a_city_with_plot(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     png = tmp_path / "geneva.png"
     doc = _doc(

@@ -74,6 +74,7 @@ def demo_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return shared_demo(tmp_path_factory, "omit")
 
 
+@pytest.mark.slow
 def test_verify_dir_passes_both_spellings(cli: Cli, demo_out: Path) -> None:
     for args in (
         ["verify", str(demo_out), "--allow-simulation-keys"],
@@ -86,6 +87,7 @@ def test_verify_dir_passes_both_spellings(cli: Cli, demo_out: Path) -> None:
         assert ("inventory" in result.stdout) == ("-q" not in args)  # the summary table
 
 
+@pytest.mark.slow
 def test_verify_dir_json_shape(cli: Cli, demo_out: Path) -> None:
     keys = [
         "--trust", (demo_out / "keys/inspectorate.pub").read_text().strip(),
@@ -116,6 +118,7 @@ def test_verify_dir_json_shape(cli: Cli, demo_out: Path) -> None:
     )
 
 
+@pytest.mark.slow
 def test_verify_dir_names_the_first_disagreement(cli: Cli, demo_out: Path, tmp_path: Path) -> None:
     copy = tmp_path / "out"
     shutil.copytree(demo_out, copy)
@@ -133,12 +136,14 @@ def test_verify_dir_names_the_first_disagreement(cli: Cli, demo_out: Path, tmp_p
     assert "byte 300" in text.stderr and "expected:" in text.stderr
 
 
+@pytest.mark.slow
 def test_pinned_key_that_differs_from_the_directory_fails(cli: Cli, demo_out: Path) -> None:
     result = cli("verify", str(demo_out), "--allow-simulation-keys", "--trust", "22" * 32, "-q")
     assert result.exit_code == 1
     assert "FAILED: keys" in result.stderr and "keys/inspectorate.pub" in result.stderr
 
 
+@pytest.mark.slow
 def test_quorum_flag_overrides_the_policy(cli: Cli, demo_out: Path) -> None:
     result = cli("verify", str(demo_out), "--allow-simulation-keys", "--quorum", "1", "--json")
     assert result.exit_code == 0
@@ -151,6 +156,7 @@ def test_quorum_flag_overrides_the_policy(cli: Cli, demo_out: Path) -> None:
     )
 
 
+@pytest.mark.slow
 def test_verification_leaves_the_directory_unchanged(cli: Cli, demo_out: Path) -> None:
     def snapshot() -> dict[str, tuple[bytes, int]]:
         return {
@@ -164,6 +170,7 @@ def test_verification_leaves_the_directory_unchanged(cli: Cli, demo_out: Path) -
     assert snapshot() == before
 
 
+@pytest.mark.slow
 def test_summary_table_counts_statements_and_types_by_name(cli: Cli, demo_out: Path) -> None:
     """Issue 15.13: no "types=1216"; the statements row says statements."""
     result = cli("verify", str(demo_out), "--allow-simulation-keys")
@@ -176,6 +183,7 @@ def test_summary_table_counts_statements_and_types_by_name(cli: Cli, demo_out: P
     assert sum(figures["statements_by_type"].values()) == report["checks"][1]["checked"]
 
 
+@pytest.mark.slow
 def test_a_mismatch_excerpt_starts_on_a_token_and_labels_what_the_file_holds(
     cli: Cli, demo_out: Path, tmp_path: Path
 ) -> None:

@@ -62,6 +62,7 @@ def _hypergeometric_run(sites: int, per_round: int, rounds: int) -> float:
     return float(1 - miss**rounds)
 
 
+@pytest.mark.slow
 def test_honest_run_has_no_finding_and_no_violation(runs: dict[str, Any]) -> None:
     out, res = runs["none"]
     assert res.findings == []
@@ -71,6 +72,7 @@ def test_honest_run_has_no_finding_and_no_violation(runs: dict[str, Any]) -> Non
     assert doc["findings"] == [] and doc["format"] == S.DEMO_FORMAT
 
 
+@pytest.mark.slow
 def test_omit_is_detected_by_an_inspection_with_its_evidence(runs: dict[str, Any]) -> None:
     out, res = runs["omit"]
     c = res.cheat
@@ -95,6 +97,7 @@ def test_omit_is_detected_by_an_inspection_with_its_evidence(runs: dict[str, Any
     assert 0.3 < c["stated_probability"] < 1  # likely, not certain
 
 
+@pytest.mark.slow
 def test_redeclare_is_detected_by_the_tag_of_a_dismantled_item(runs: dict[str, Any]) -> None:
     out, res = runs["redeclare"]
     c = res.cheat
@@ -117,6 +120,7 @@ def test_redeclare_is_detected_by_the_tag_of_a_dismantled_item(runs: dict[str, A
     assert 0 < c["stated_probability"] < 1
 
 
+@pytest.mark.slow
 def test_divert_is_detected_by_pages_test_on_sitmuf(runs: dict[str, Any]) -> None:
     out, res = runs["divert"]
     c = res.cheat
@@ -132,6 +136,7 @@ def test_divert_is_detected_by_pages_test_on_sitmuf(runs: dict[str, Any]) -> Non
     assert 0.2 < c["stated_probability"] < 1  # a Monte Carlo estimate, not a certainty
 
 
+@pytest.mark.slow
 def test_every_statement_verifies_and_matches_its_model(runs: dict[str, Any]) -> None:
     for out, _ in runs.values():
         entries = _entries(out)
@@ -144,6 +149,7 @@ def test_every_statement_verifies_and_matches_its_model(runs: dict[str, Any]) ->
                 S.parse_payload(st.type, st.payload)
 
 
+@pytest.mark.slow
 def test_every_checkpoint_is_cosigned_by_both_witnesses(runs: dict[str, Any]) -> None:
     out, res = runs["omit"]
     log_key = Verifier.from_key_string((out / S.LOG_KEY_FILE).read_text().strip())
@@ -158,6 +164,7 @@ def test_every_checkpoint_is_cosigned_by_both_witnesses(runs: dict[str, Any]) ->
     assert (out / S.FINAL_CHECKPOINT_FILE).read_text() == files[-1].read_text()
 
 
+@pytest.mark.slow
 def test_selections_verify_against_the_log_key(runs: dict[str, Any]) -> None:
     out, _ = runs["none"]
     key = (out / S.LOG_KEY_FILE).read_text().strip()
@@ -173,6 +180,7 @@ def test_selections_verify_against_the_log_key(runs: dict[str, Any]) -> None:
     assert n == 9 * len(runs["none"][1].rounds)
 
 
+@pytest.mark.slow
 def test_no_private_key_is_written(runs: dict[str, Any]) -> None:
     out, _ = runs["omit"]
     for path in out.rglob("*"):
@@ -189,6 +197,7 @@ def _digest(out: Path) -> dict[str, str]:
     }
 
 
+@pytest.mark.slow
 def test_same_seed_gives_identical_bytes(tmp_path: Path) -> None:
     a, _ = _run(tmp_path / "a", seed=5, years=1, scale=0.02, cheat="omit")
     b, _ = _run(tmp_path / "b", seed=5, years=1, scale=0.02, cheat="omit")
@@ -197,6 +206,7 @@ def test_same_seed_gives_identical_bytes(tmp_path: Path) -> None:
     assert da == db
 
 
+@pytest.mark.slow
 def test_different_seeds_give_different_selections(tmp_path: Path) -> None:
     def selected(out: Path) -> list[list[str]]:
         return [
@@ -226,6 +236,7 @@ def test_bad_settings_are_bad_input(tmp_path: Path, kw: dict[str, Any], message:
         run_regime(tmp_path / "out", RegimeConfig(**{**SMALL, **kw}))
 
 
+@pytest.mark.slow
 def test_the_p3_deadline_reveals_every_declaration_completely(tmp_path: Path) -> None:
     out, res = _run(tmp_path, seed=2, years=5, scale=0.02)
     assert res.rounds[-1].isoformat() == "2030-01-01"  # the P3 deadline

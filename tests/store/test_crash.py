@@ -14,6 +14,8 @@ import signal
 import time
 from pathlib import Path
 
+import pytest
+
 from disarm.service.logbook import Logbook
 from disarm.store import open_log
 from disarm.store.audit import audit
@@ -61,6 +63,7 @@ def _run_child(path: Path, skey: str, seed: int, delay: float) -> int:
     return int(acks[-1]) if acks else 0
 
 
+@pytest.mark.slow
 def test_sigkill_never_loses_an_acknowledged_entry(tmp_path: Path) -> None:
     skey, vkey = generate_key(ORIGIN)
     verifier = Verifier.from_key_string(vkey)
