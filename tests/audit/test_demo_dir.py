@@ -28,6 +28,7 @@ from disarm.audit.keys import Pins
 from disarm.audit.model import Status
 from disarm.audit.runner import AuditReport, run_checks
 from disarm.demo import statements as demo
+from disarm.errors import VerificationError
 from tests.audit.demos import STRATEGIES
 from tests.audit.demos import demo_dir as shared_demo
 
@@ -269,3 +270,28 @@ def test_any_flipped_bit_in_any_file_fails(
             else verify_directory(copy, allow_simulation_keys=True)
         )
         assert not report.ok, f"flipping bit {bit} of byte {at} of {rel} went unnoticed"
+
+
+# -- a log that ends before its scenario (issue 14, finding 3) ----------------------------------
+
+
+def test_a_log_that_ends_before_its_scenario_fails(verified: AuditContext) -> None:
+    """A rollback cuts the log back to an earlier round: the scenario statement at its start
+    still lists every round, so the rounds after the cut have no inspection plan. The plans
+    check refuses such a log even when the verifier kept no checkpoint of its own."""
+    from disarm.audit.rounds import PlanCheck
+
+    by_type = verified.facts["by_type"]
+    plans = list(by_type["inspection.plan"])
+    rounds = len(verified.facts["scenario"].rounds)
+    assert len(plans) == rounds  # the untouched log: one plan per round
+    try:
+        by_type["inspection.plan"] = plans[:-1]  # the last round cut away
+        with pytest.raises(VerificationError, match=r"the log ends before the scenario does"):
+            PlanCheck().run(verified)
+        by_type["inspection.plan"] = [*plans, plans[-1]]  # a round planned twice
+        with pytest.raises(VerificationError, match=r"has a second inspection plan"):
+            PlanCheck().run(verified)
+    finally:
+        by_type["inspection.plan"] = plans
+    PlanCheck().run(verified)

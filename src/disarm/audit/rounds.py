@@ -313,10 +313,34 @@ class PlanCheck:
                                 computed=exact,
                             )
                         figures += 1
+        self._every_round(ctx, indexes, scenario.rounds)
         return CheckResult(
             self.name,
             self.title,
             checked=len(indexes),
             unit="plans",
-            figures={"probabilities": figures},
+            figures={"probabilities": figures, "rounds": len(scenario.rounds)},
         )
+
+    def _every_round(self, ctx: AuditContext, indexes: list[int], rounds: tuple[str, ...]) -> None:
+        """Each round of the scenario has exactly one plan, so a log that ends before the
+        scenario does (a rollback to an earlier checkpoint, which erases the later rounds and
+        their findings) fails here even when the verifier kept no checkpoint of its own."""
+        seen: dict[int, int] = {}
+        for index in indexes:
+            r = payload(ctx, index).round
+            if r in seen:
+                raise fail_at(ctx, index, f"round {r} has a second inspection plan")
+            seen[r] = index
+        missing = [r for r in range(len(rounds)) if r not in seen]
+        if missing:
+            first = missing[0]
+            raise fail_at(
+                ctx,
+                ctx.statements[-1][0],
+                f"the scenario has {len(rounds)} rounds, but round {first} ({rounds[first]}) and "
+                f"{len(missing) - 1} more have no inspection plan: the log ends before the "
+                "scenario does (a rollback erases the later rounds and their findings)",
+                expected=len(rounds),
+                computed=len(seen),
+            )
