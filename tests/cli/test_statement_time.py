@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from nacl.signing import SigningKey
 
 from disarm.crypto.statements import Statement, sign
@@ -66,3 +67,36 @@ def test_verifiers_reject_a_backdated_statement_in_the_log(cli: Any, tmp_path: P
     assert r.exit_code == 1 and "time-regression" in r.stderr
     r = cli("verify", "statement", "--log", env["log"], "--index", "1", "--trust", env["trust"])
     assert r.exit_code == 0, r.stderr
+
+
+def test_a_statement_dated_in_the_future_is_refused_and_logs_nothing(
+    cli: Any, tmp_path: Path
+) -> None:
+    """Issue 14, finding 13: a statement dated 9999-12-31 was accepted. The command that
+    appends it to the log refuses a time more than the stated skew after its clock."""
+    env = setup_log(cli, tmp_path)
+    size = log_size(env["log"])
+    future = "9999-12-31T00:00:00Z"
+    r = declare(cli, env, tmp_path, "--time", future)
+    assert r.exit_code == 2, r.stderr
+    assert future in r.stderr and "statements dated in the future" in r.stderr
+    cli("keys", "generate", "--party", "STATE-A", "--out", str(tmp_path / "a2.key"))
+    rotate = ("party", "rotate", "--log", env["log"], "--key", env["a"])
+    r = cli(*rotate, "--new-key", str(tmp_path / "a2.key"), "--time", future)
+    assert r.exit_code == 2 and "Traceback" not in r.stderr
+    assert log_size(env["log"]) == size
+
+
+def test_the_future_bound_allows_the_stated_clock_skew() -> None:
+    import datetime as dt
+
+    from disarm.cli.keys import MAX_FUTURE_SKEW, now_or
+    from disarm.errors import BadInput
+
+    clock = dt.datetime(2026, 12, 1, 12, 0, 0, tzinfo=dt.UTC)
+    at_skew = (clock + MAX_FUTURE_SKEW).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert now_or(at_skew, now=clock) == at_skew
+    assert now_or(None, now=clock) == "2026-12-01T12:00:00Z"
+    beyond = (clock + MAX_FUTURE_SKEW + dt.timedelta(seconds=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    with pytest.raises(BadInput, match="300 s after this machine's clock"):
+        now_or(beyond, now=clock)

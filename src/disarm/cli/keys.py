@@ -20,7 +20,7 @@ from nacl.signing import SigningKey
 from disarm.cli.app import group
 from disarm.cli.output import emit, print_json
 from disarm.crypto.registry import Role
-from disarm.crypto.statements import check_party_id, check_time, key_id
+from disarm.crypto.statements import check_party_id, check_time, key_id, parse_time
 from disarm.errors import BadInput, NotFound
 from disarm.io import read_json as bounded_read_json
 from disarm.io import read_text, write_private
@@ -74,10 +74,26 @@ def parse_key_hex(text: str, what: str = "public key") -> bytes:
     return key
 
 
-def now_or(time: str | None) -> str:
-    if time is not None:
-        return check_time(time)
-    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+#: How far after this machine's clock a statement's time may lie (clock skew between the
+#: signer's and the log's machines). A later time is refused: the command appends to the log,
+#: and a log does not accept statements from the future (issue 14, finding 13).
+MAX_FUTURE_SKEW = dt.timedelta(seconds=300)
+
+
+def now_or(time: str | None, *, now: dt.datetime | None = None) -> str:
+    """The statement time: `time` if given (canonical, and not after the clock plus
+    `MAX_FUTURE_SKEW`), else the clock's time now."""
+    clock = dt.datetime.now(dt.UTC) if now is None else now
+    if time is None:
+        return clock.strftime("%Y-%m-%dT%H:%M:%SZ")
+    check_time(time)
+    if parse_time(time) > clock + MAX_FUTURE_SKEW:
+        raise BadInput(
+            f"statement time {time} is more than {int(MAX_FUTURE_SKEW.total_seconds())} s after "
+            f"this machine's clock ({clock.strftime('%Y-%m-%dT%H:%M:%SZ')}): the log refuses "
+            "statements dated in the future"
+        )
+    return time
 
 
 class CheckpointingLog:
@@ -148,7 +164,10 @@ def _create_for_genesis(target: str, origin: str | None) -> None:
 LOG_OPT = typer.Option(..., "--log", help="The transparency log directory (or postgresql:// URL).")
 KEY_OPT = typer.Option(..., "--key", help="Your key file (from `disarm keys generate`).")
 TIME_OPT = typer.Option(
-    None, "--time", help="Statement time, ISO 8601 UTC (default: now), e.g. 2026-01-31T12:00:00Z."
+    None,
+    "--time",
+    help="Statement time, ISO 8601 UTC (default: now), e.g. 2026-01-31T12:00:00Z; at most "
+    "300 s after this machine's clock.",
 )
 JSON_OPT = typer.Option(False, "--json", help="Print the result as JSON.")
 LOG_KEY_OPT = typer.Option(
