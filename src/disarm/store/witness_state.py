@@ -25,6 +25,7 @@ from pathlib import Path
 
 from disarm.errors import BadInput, NotFound
 from disarm.io import read_text
+from disarm.store.directory import fsync_dir
 from disarm.tlog.note import ALG_COSIGNATURE_V1, Signer, Verifier
 from disarm.tlog.witness import LogState
 
@@ -49,16 +50,12 @@ KEY_FILE, VKEY_FILE, STATE_FILE, LOCK_FILE = "witness.key", "witness.vkey", "sta
 STATE_VERSION = 1
 
 
-def fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def write_atomic(path: Path, text: str, mode: int = 0o644) -> None:
-    """Temp file beside `path`, fsync, rename over it, fsync the directory."""
+    """Temp file beside `path`, fsync, rename over it, fsync the directory.
+
+    Unlike `disarm.io.write_atomic` (which reports a failed write as bad input), an OSError
+    here propagates: a witness that cannot store its state must not answer as if the request
+    were at fault, and must not cosign."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, mode)
